@@ -1,0 +1,98 @@
+/**
+ * `bulwark image`, `bulwark rootfs` and `bulwark sbom`: parse flags, run the scan, render the
+ * chosen format to stdout or --output, and turn problems into the exit code.
+ */
+import { stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import {
+  analyzerFingerprint,
+  BulwarkError,
+  DEFAULT_LIMITS,
+  defaultCacheDir,
+  hasErrors,
+  LayerCache,
+  parseSize,
+  REPORT_FORMATS,
+  renderReport,
+  scanImage,
+  scanRootfs,
+  type ReportFormat,
+  type ScanLimits,
+  type ScanOptions,
+  type ScanReport,
+} from '@bulwark/core';
+import { EXIT_INPUT_ERROR, EXIT_OK } from '../exit-codes.js';
+import { ProgressBar } from '../progress.js';
+
+export interface ScanFlags {
+  format: ReportFormat;
+  output?: string;
+  platform?: string;
+  select?: string;
+  cacheDir?: string;
+  cache: boolean;
+  cacheMaxSize: string;
+  maxLayerSize?: string;
+  quiet?: boolean;
+}
+
+type Mode = 'image' | 'rootfs' | 'sbom';
+
+function sizeFlag(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const size = parseSize(value);
+  if (size === undefined || size <= 0) throw new BulwarkError('USAGE', flag, `invalid size '${value}' (examples: 512M, 2G)`);
+  return size;
+}
+
+export function addScanOptions(cmd: Command, mode: Mode): Command {
+  const defaultFormat = mode === 'sbom' ? 'cyclonedx' : 'table';
+  cmd
+    .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default(defaultFormat))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--cache-dir <dir>', 'layer cache directory', defaultCacheDir())
+    .option('--no-cache', 'neither read nor write the layer cache')
+    .option('--cache-max-size <size>', 'evict least-recently-used layers beyond this size', '2G')
+    .option('--max-layer-size <size>', 'refuse layers larger than this when uncompressed', '16G')
+    .option('-q, --quiet', 'no progress bar');
+  if (mode !== 'rootfs') {
+    cmd.option('--platform <os/arch[/variant]>', 'image to pick from a multi-platform index (default linux/amd64)');
+    cmd.option('--select <ref>', 'image to pick from a multi-image archive (tag or OCI ref name)');
+  }
+  return cmd;
+}
+
+async function isImageDirectory(path: string): Promise<boolean> {
+  const st = await stat(path).catch(() => undefined);
+  return !st?.isDirectory() || existsSync(join(path, 'index.json'));
+}
+
+export async function runScan(mode: Mode, target: string, flags: ScanFlags): Promise<number> {
+  const limits: ScanLimits = { ...DEFAULT_LIMITS, maxLayerSize: sizeFlag(flags.maxLayerSize, '--max-layer-size', DEFAULT_LIMITS.maxLayerSize) };
+  const progress = ProgressBar.forStderr(flags.quiet === true);
+  const options: ScanOptions = { limits };
+  if (flags.platform) options.platform = flags.platform;
+  if (flags.select) options.select = flags.select;
+  if (flags.cache && flags.cacheDir) {
+    options.cache = new LayerCache(flags.cacheDir, sizeFlag(flags.cacheMaxSize, '--cache-max-size', 2 ** 31), analyzerFingerprint());
+  }
+  if (progress) options.onProgress = progress.onProgress;
+  let report: ScanReport;
+  try {
+    const asImage = mode === 'image' || (mode === 'sbom' && (await isImageDirectory(target)));
+    report = asImage ? await scanImage(target, options) : await scanRootfs(target, options);
+  } finally {
+    progress?.finish();
+  }
+  const color = !flags.output && process.stdout.isTTY && !process.env.NO_COLOR;
+  const text = await renderReport(report, flags.format, { color });
+  if (flags.output) await writeFile(flags.output, text);
+  else process.stdout.write(text);
+  // Problems are part of every format's output; repeat errors on stderr for machine formats.
+  if (flags.format !== 'table' || flags.output) {
+    for (const p of report.problems) if (p.level === 'error') process.stderr.write(`bulwark: ${p.input}: ${p.message}\n`);
+  }
+  return hasErrors(report.problems) ? EXIT_INPUT_ERROR : EXIT_OK;
+}

@@ -1,0 +1,41 @@
+/**
+ * The `bulwark` command line: declares the commands and maps every failure to one clear
+ * line on stderr and exit code 2 — never a stack trace for bad input.
+ */
+import { Command, CommanderError } from 'commander';
+import { isBulwarkError, TOOL_VERSION } from '@bulwark/core';
+import { addScanOptions, runScan, type ScanFlags } from './commands/scan-command.js';
+import { EXIT_INPUT_ERROR } from './exit-codes.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('bulwark')
+    .description('Container security: image inventory, SBOMs and more')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const scan = (mode: 'image' | 'rootfs' | 'sbom') => async (target: string, flags: ScanFlags): Promise<void> => {
+    exitCode = await runScan(mode, target, flags);
+  };
+  addScanOptions(program.command('image').argument('<target>', 'docker-archive or OCI archive file, or OCI layout directory').description('scan a container image (tar or OCI layout)'), 'image').action(scan('image'));
+  addScanOptions(program.command('rootfs').argument('<dir>', 'unpacked root filesystem').description('scan an unpacked root filesystem'), 'rootfs').action(scan('rootfs'));
+  addScanOptions(program.command('sbom').argument('<target>', 'image archive, OCI layout or root filesystem directory').description('write an SBOM (CycloneDX by default) for an image or root filesystem'), 'sbom').action(scan('sbom'));
+
+  try {
+    await program.parseAsync(argv as string[]);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : EXIT_INPUT_ERROR;
+    }
+    if (isBulwarkError(err)) {
+      process.stderr.write(`bulwark: ${err.message}\n`);
+      return EXIT_INPUT_ERROR;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`bulwark: internal error: ${message}\n`);
+    if (process.env.BULWARK_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ''}\n`);
+    return 70;
+  }
+}

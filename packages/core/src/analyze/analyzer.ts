@@ -1,0 +1,62 @@
+/**
+ * The analyzer contract. An analyzer names the paths it wants (checked against every entry of
+ * every layer, so `wants` must be cheap), parses each wanted file into JSON-serialisable data
+ * (cached per layer), and — for package analyzers — assembles the final inventory from the
+ * merged view of all layers. Adding an ecosystem = one module implementing this + one line in
+ * registry.ts.
+ */
+import type { LayerRef, OsInfo, Package } from '../model/package.js';
+import type { Problem } from '../model/problem.js';
+
+export interface AnalyzerFile {
+  /** Image-relative path, no leading '/'. */
+  path: string;
+  content: Buffer;
+  /** Names the file for messages ("layer 2 (sha256:…): var/lib/dpkg/status"). */
+  describe: string;
+}
+
+export interface FileAnalyzer<T = unknown> {
+  readonly name: string;
+  /** Bump when the output of `analyze` changes: it is part of the layer cache key. */
+  readonly version: number;
+  wants(path: string): boolean;
+  /** Files larger than this are skipped with a warning. */
+  readonly maxFileSize?: number;
+  /** Parse one file. Throw to report it unreadable; return undefined to ignore it. */
+  analyze(file: AnalyzerFile): T | undefined | Promise<T | undefined>;
+}
+
+/** A result as it sits in the merged filesystem (the topmost layer's version of the path). */
+export interface FinalResult<T> {
+  path: string;
+  data: T;
+  layer?: LayerRef;
+}
+
+export interface AssembleContext<T> {
+  /** Results whose file survives in the final filesystem. */
+  readonly results: readonly FinalResult<T>[];
+  /** Every layer's version of `path`, bottom layer first (for provenance). */
+  history(path: string): readonly FinalResult<T>[];
+  readonly os: OsInfo | undefined;
+  /** What the final filesystem has at `path` (symlinks not followed). */
+  fileType(path: string): 'file' | 'dir' | 'symlink' | 'other' | undefined;
+  report(problem: Problem): void;
+}
+
+export interface PackageAnalyzer<T = unknown> extends FileAnalyzer<T> {
+  readonly kind: 'os-packages';
+  assemble(ctx: AssembleContext<T>): Package[];
+}
+
+export interface OsReleaseData {
+  /** The parsed release file: key/values for os-release style, `text` for one-line files. */
+  fields: Record<string, string>;
+}
+
+export interface OsAnalyzer extends FileAnalyzer<OsReleaseData> {
+  readonly kind: 'os';
+}
+
+export type AnyAnalyzer = PackageAnalyzer | OsAnalyzer;

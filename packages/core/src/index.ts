@@ -1,0 +1,17 @@
+/**
+ * Public API of @bulwark/core: scan entry points, the cache, reporters and the model types.
+ * Internals (walkers, analyzers, archive readers) are not exported.
+ */
+export { scanImage } from './scan/scan-image.js';
+export { scanRootfs } from './scan/scan-rootfs.js';
+export type { ScanOptions, ProgressEvent } from './scan/scan-options.js';
+export { LayerCache, defaultCacheDir } from './cache/layer-cache.js';
+export { analyzerFingerprint } from './analyze/registry.js';
+export { DEFAULT_LIMITS, parseSize, type ScanLimits } from './util/limits.js';
+export { BulwarkError, isBulwarkError, type ErrorCode } from './model/errors.js';
+export type { Problem, ProblemLevel } from './model/problem.js';
+export type { Package, OsInfo, LayerRef, Location, PackageType } from './model/package.js';
+export type { ScanReport, LayerSummary, ImageMetadata } from './model/report.js';
+export { hasErrors } from './model/report.js';
+export { TOOL_VERSION } from './version.js';
+export { REPORT_FORMATS, renderReport, type ReportFormat } from './report/registry.js';

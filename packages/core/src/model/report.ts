@@ -1,0 +1,65 @@
+/**
+ * The result of one scan: what was scanned (target metadata, layers), what it contains
+ * (OS, packages) and what went wrong on the way (problems). Reporters render this.
+ */
+import type { OsInfo, Package } from './package.js';
+import type { Problem } from './problem.js';
+
+export interface LayerSummary {
+  index: number;
+  diffId: string;
+  digest?: string;
+  /** Uncompressed size in bytes. */
+  size: number;
+  mediaType?: string;
+  /** `created_by` from the image history, when known. */
+  createdBy?: string;
+  cached: boolean;
+}
+
+export interface ImageMetadata {
+  /** sha256 of the image config blob (the image ID). */
+  imageId?: string;
+  manifestDigest?: string;
+  repoTags: string[];
+  repoDigests: string[];
+  platform?: { os: string; architecture: string; variant?: string };
+  config?: ImageConfigSummary;
+}
+
+export interface ImageConfigSummary {
+  user?: string;
+  env?: string[];
+  entrypoint?: string[];
+  cmd?: string[];
+  workingDir?: string;
+  exposedPorts?: string[];
+  labels?: Record<string, string>;
+  created?: string;
+}
+
+export type ArtifactKind = 'container-image' | 'rootfs';
+
+export interface ScanReport {
+  schemaVersion: 1;
+  tool: { name: 'bulwark'; version: string };
+  /** When the scan ran (ISO 8601). */
+  createdAt: string;
+  artifact: {
+    kind: ArtifactKind;
+    /** What the user typed (a path or reference). */
+    name: string;
+    /** Detected input format: docker-archive, oci-layout, oci-archive, rootfs. */
+    format: string;
+    image?: ImageMetadata;
+    layers: LayerSummary[];
+  };
+  os?: OsInfo;
+  packages: Package[];
+  problems: Problem[];
+  timings: Record<string, number>;
+}
+
+export function hasErrors(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.level === 'error');
+}

@@ -1,0 +1,48 @@
+/**
+ * Human-readable output: a header naming the target, OS and layer count, then one row per
+ * package with the layer that introduced it, then any problems.
+ */
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import type { ScanReport } from '../model/report.js';
+
+export interface TableOptions {
+  color: boolean;
+}
+
+function shortDigest(d: string | undefined): string {
+  return d ? d.replace(/^sha256:/, '').slice(0, 12) : '';
+}
+
+export function renderTable(report: ScanReport, options: TableOptions = { color: false }): string {
+  const c = pc.createColors(options.color);
+  const lines: string[] = [];
+  const os = report.os ? `${report.os.family} ${report.os.version}${report.os.distroless ? ' (distroless)' : ''}` : 'unknown OS';
+  const a = report.artifact;
+  const platform = a.image?.platform ? `, ${a.image.platform.os}/${a.image.platform.architecture}${a.image.platform.variant ? `/${a.image.platform.variant}` : ''}` : '';
+  lines.push(c.bold(`${a.name} (${os}${platform})`));
+  const counts = new Map<string, number>();
+  for (const p of report.packages) counts.set(p.type, (counts.get(p.type) ?? 0) + 1);
+  const byType = [...counts].map(([t, n]) => `${n} ${t}`).join(', ') || 'none';
+  lines.push(`${a.format}${a.layers.length ? `, ${a.layers.length} layer${a.layers.length === 1 ? '' : 's'}` : ''}; packages: ${byType}`);
+  if (report.packages.length > 0) {
+    const table = new Table({
+      head: ['Package', 'Version', 'Arch', 'Source', 'Layer'],
+      style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [], compact: true },
+    });
+    for (const p of report.packages) {
+      const source = p.sourceName && (p.sourceName !== p.name || p.sourceVersion !== p.version) ? `${p.sourceName}@${p.sourceVersion ?? ''}` : '';
+      const layer = p.layer ? `${p.layer.index} ${shortDigest(p.layer.diffId)}` : '';
+      table.push([p.name, p.version, p.arch ?? '', source, layer]);
+    }
+    lines.push(table.toString());
+  }
+  if (report.problems.length > 0) {
+    lines.push(c.bold('Problems:'));
+    for (const p of report.problems) {
+      const tag = p.level === 'error' ? c.red('error') : c.yellow('warning');
+      lines.push(`  ${tag} ${p.input}: ${p.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,57 @@
+/**
+ * Assembles the ScanReport every reporter renders from an inventory and target metadata.
+ */
+import type { ImageConfig, ImageSource } from '../artifact/image-source.js';
+import type { Inventory } from '../applier/inventory.js';
+import type { Problem } from '../model/problem.js';
+import type { ArtifactKind, ImageConfigSummary, LayerSummary, ScanReport } from '../model/report.js';
+import { TOOL_VERSION } from '../version.js';
+
+export function summarizeConfig(config: ImageConfig): ImageConfigSummary {
+  const c = config.config ?? {};
+  const out: ImageConfigSummary = {};
+  if (c.User) out.user = c.User;
+  if (c.Env?.length) out.env = c.Env;
+  if (c.Entrypoint?.length) out.entrypoint = c.Entrypoint;
+  if (c.Cmd?.length) out.cmd = c.Cmd;
+  if (c.WorkingDir) out.workingDir = c.WorkingDir;
+  if (c.ExposedPorts) out.exposedPorts = Object.keys(c.ExposedPorts);
+  if (c.Labels && Object.keys(c.Labels).length > 0) out.labels = c.Labels;
+  if (config.created) out.created = config.created;
+  return out;
+}
+
+export function buildReport(args: {
+  kind: ArtifactKind;
+  name: string;
+  format: string;
+  source?: ImageSource;
+  layers: LayerSummary[];
+  inventory: Inventory;
+  problems: Problem[];
+  timings: Record<string, number>;
+}): ScanReport {
+  const report: ScanReport = {
+    schemaVersion: 1,
+    tool: { name: 'bulwark', version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    artifact: { kind: args.kind, name: args.name, format: args.format, layers: args.layers },
+    packages: args.inventory.packages,
+    problems: args.problems,
+    timings: args.timings,
+  };
+  if (args.inventory.os) report.os = args.inventory.os;
+  const src = args.source;
+  if (src) {
+    const platform = src.config.os && src.config.architecture ? { os: src.config.os, architecture: src.config.architecture, ...(src.config.variant ? { variant: src.config.variant } : {}) } : undefined;
+    report.artifact.image = {
+      repoTags: src.repoTags,
+      repoDigests: [],
+      config: summarizeConfig(src.config),
+      ...(src.configDigest ? { imageId: src.configDigest } : {}),
+      ...(src.manifestDigest ? { manifestDigest: src.manifestDigest } : {}),
+      ...(platform ? { platform } : {}),
+    };
+  }
+  return report;
+}

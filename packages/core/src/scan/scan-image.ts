@@ -1,0 +1,141 @@
+/**
+ * `bulwark image`: open the image, take each layer's analysis from the cache or read the
+ * layer once (in parallel where the archive allows), merge, and report. A layer that cannot
+ * be read becomes an error in the report; the other layers' results are kept.
+ */
+import { availableParallelism } from 'node:os';
+import { PassThrough, type Readable } from 'node:stream';
+import { openImage } from '../artifact/open-image.js';
+import type { LayerSource } from '../artifact/image-source.js';
+import { ALL_ANALYZERS } from '../analyze/registry.js';
+import { buildInventory, type AnalyzedLayer } from '../applier/inventory.js';
+import { describeCause, isBulwarkError } from '../model/errors.js';
+import type { LayerRef } from '../model/package.js';
+import type { Problem } from '../model/problem.js';
+import type { LayerSummary, ScanReport } from '../model/report.js';
+import { walkLayer } from '../walker/layer-walker.js';
+import type { LayerAnalysis } from '../walker/layer-analysis.js';
+import { buildReport } from './report-builder.js';
+import type { ScanOptions } from './scan-options.js';
+
+function describeLayer(layer: LayerSource): string {
+  return `layer ${layer.index} (${layer.member})`;
+}
+
+export async function scanImage(path: string, options: ScanOptions): Promise<ScanReport> {
+  const started = performance.now();
+  const name = options.name ?? path;
+  const source = await openImage(path, name, {
+    maxMetadataSize: options.limits.maxMetadataSize,
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.select ? { select: options.select } : {}),
+  });
+  const problems: Problem[] = [...source.problems];
+  const analyses = new Map<number, LayerAnalysis>();
+  const cachedLayers = new Set<number>();
+  for (const layer of source.layers) {
+    const hit = layer.claimedDiffId ? options.cache?.get(layer.claimedDiffId) : undefined;
+    if (hit) {
+      analyses.set(layer.index, hit);
+      cachedLayers.add(layer.index);
+    }
+  }
+  const missing = source.layers.filter((l) => !analyses.has(l.index));
+  // The same blob may appear at several positions (empty layers): read it once.
+  const byMember = new Map<string, LayerSource[]>();
+  for (const l of missing) byMember.set(l.member, [...(byMember.get(l.member) ?? []), l]);
+  options.onProgress?.({ type: 'layers', total: source.layers.length, cached: cachedLayers.size, bytes: missing.reduce((s, l) => s + (source.store.size(l.member) ?? 0), 0) });
+
+  const readStarted = performance.now();
+  const failures = await source.store.streamMembers(
+    [...byMember.keys()],
+    async (member: string, stream: Readable) => {
+      const users = byMember.get(member) as LayerSource[];
+      const first = users[0] as LayerSource;
+      const counted = countBytes(stream, first.index, options);
+      const { analysis, digestMismatch } = await walkLayer(counted, {
+        describe: describeLayer(first),
+        analyzers: ALL_ANALYZERS,
+        limits: options.limits,
+        ...(first.digest ? { digest: first.digest } : {}),
+      });
+      for (const layer of users) {
+        analyses.set(layer.index, analysis);
+        if (layer.claimedDiffId && layer.claimedDiffId !== analysis.diffId) {
+          problems.push({ level: 'warning', code: 'DIFFID_MISMATCH', input: describeLayer(layer), message: `contents hash to ${analysis.diffId} but the image config claims ${layer.claimedDiffId}; the archive was altered after it was built` });
+        }
+        options.onProgress?.({ type: 'layer-done', layer: layer.index });
+      }
+      if (digestMismatch) {
+        problems.push({ level: 'error', code: 'DIGEST_MISMATCH', input: describeLayer(first), message: `blob content hashes to ${digestMismatch}, not to the digest ${first.digest ?? ''} it is stored under; the image was altered (its contents are listed but must not be trusted)` });
+      } else options.cache?.put(analysis);
+    },
+    options.concurrency ?? Math.min(4, availableParallelism()),
+  );
+  for (const [member, err] of failures) {
+    const first = (byMember.get(member) as LayerSource[])[0] as LayerSource;
+    problems.push(toProblem(err, describeLayer(first)));
+  }
+  const readMs = performance.now() - readStarted;
+
+  const refs: (LayerRef | undefined)[] = source.layers.map((l) => {
+    const a = analyses.get(l.index);
+    return a ? { index: l.index, diffId: a.diffId, ...(l.digest ? { digest: l.digest } : {}) } : undefined;
+  });
+  const layered: AnalyzedLayer[] = source.layers.map((l) => {
+    const ref = refs[l.index];
+    const analysis = analyses.get(l.index);
+    return { ...(ref ? { ref } : {}), ...(analysis ? { analysis } : {}) };
+  });
+  for (const a of layered) problems.push(...(a.analysis?.problems ?? []));
+
+  const fetch = async (layerIndex: number, paths: ReadonlySet<string>): Promise<Map<string, Buffer>> => {
+    const layer = source.layers[layerIndex] as LayerSource;
+    let captured = new Map<string, Buffer>();
+    const failed = await source.store.streamMembers(
+      [layer.member],
+      async (_m, stream) => {
+        ({ captured } = await walkLayer(stream, { describe: describeLayer(layer), analyzers: [], limits: options.limits, capture: paths, ...(layer.digest ? { digest: layer.digest } : {}) }));
+      },
+      1,
+    );
+    const err = failed.get(layer.member);
+    if (err) throw err;
+    return captured;
+  };
+  const inventory = await buildInventory(layered, ALL_ANALYZERS, fetch, name);
+  problems.push(...inventory.problems);
+
+  const layers: LayerSummary[] = source.layers.map((l) => {
+    const a = analyses.get(l.index);
+    const summary: LayerSummary = { index: l.index, diffId: a?.diffId ?? l.claimedDiffId ?? '', size: a?.size ?? 0, cached: cachedLayers.has(l.index) };
+    if (l.digest) summary.digest = l.digest;
+    if (l.mediaType) summary.mediaType = l.mediaType;
+    if (l.createdBy) summary.createdBy = l.createdBy;
+    return summary;
+  });
+  await source.store.close();
+  return buildReport({
+    kind: 'container-image',
+    name,
+    format: source.format,
+    source,
+    layers,
+    inventory,
+    problems,
+    timings: { totalMs: Math.round(performance.now() - started), readLayersMs: Math.round(readMs) },
+  });
+}
+
+function countBytes(stream: Readable, layer: number, options: ScanOptions): Readable {
+  if (!options.onProgress) return stream;
+  const counter = new PassThrough({ highWaterMark: 256 * 1024 });
+  stream.on('data', (chunk: Buffer) => options.onProgress?.({ type: 'bytes', layer, bytes: chunk.length }));
+  stream.on('error', (err) => counter.destroy(err));
+  return stream.pipe(counter);
+}
+
+export function toProblem(err: unknown, input: string): Problem {
+  if (isBulwarkError(err)) return { level: 'error', code: err.code, input: err.input, message: err.message.slice(err.input.length + 2) };
+  return { level: 'error', code: 'CORRUPT_LAYER', input, message: describeCause(err) };
+}

@@ -1,0 +1,22 @@
+/**
+ * Options shared by every scan entry point, and the progress events a front end may draw.
+ */
+import type { LayerCache } from '../cache/layer-cache.js';
+import type { ScanLimits } from '../util/limits.js';
+
+export type ProgressEvent =
+  | { type: 'layers'; total: number; cached: number; bytes: number }
+  | { type: 'bytes'; layer: number; bytes: number }
+  | { type: 'layer-done'; layer: number };
+
+export interface ScanOptions {
+  platform?: string;
+  select?: string;
+  limits: ScanLimits;
+  cache?: LayerCache;
+  /** Layers read at once (random-access archives). */
+  concurrency?: number;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Override what the report calls the input (defaults to the path). */
+  name?: string;
+}

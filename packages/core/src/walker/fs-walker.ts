@@ -1,0 +1,107 @@
+/**
+ * Walks an unpacked root filesystem (`bulwark rootfs DIR`) into the same LayerAnalysis a
+ * layer produces. Symlinks are recorded, never followed; wanted files are opened with
+ * O_NOFOLLOW so a link swapped in during the walk cannot redirect a read outside the root.
+ */
+import { constants } from 'node:fs';
+import { lstat, open, opendir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeCause } from '../model/errors.js';
+import type { Problem } from '../model/problem.js';
+import type { FileAnalyzer } from '../analyze/analyzer.js';
+import type { ScanLimits } from '../util/limits.js';
+import type { AnalyzerOutput, EntryMeta, LayerAnalysis } from './layer-analysis.js';
+
+/** Directories that hold kernel state, not files, when the root is a live system. */
+const SKIP_DIRS = new Set(['proc', 'sys', 'dev']);
+
+export interface FsWalkOptions {
+  analyzers: readonly FileAnalyzer[];
+  limits: ScanLimits;
+  capture?: ReadonlySet<string>;
+}
+
+async function readNoFollow(path: string, size: number): Promise<Buffer> {
+  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const buf = Buffer.alloc(size);
+    let off = 0;
+    while (off < size) {
+      const { bytesRead } = await fh.read(buf, off, size - off, off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function walkDirectory(root: string, input: string, options: FsWalkOptions): Promise<{ analysis: LayerAnalysis; captured: Map<string, Buffer> }> {
+  const { analyzers, limits } = options;
+  const entries: EntryMeta[] = [];
+  const results: AnalyzerOutput[] = [];
+  const problems: Problem[] = [];
+  const captured = new Map<string, Buffer>();
+  let total = 0;
+  const stack: string[] = [''];
+  while (stack.length > 0) {
+    const rel = stack.pop() as string;
+    let dir;
+    try {
+      dir = await opendir(rel ? join(root, rel) : root);
+    } catch (err) {
+      problems.push({ level: 'warning', code: 'UNREADABLE_FILE', input: `${input}: /${rel}`, message: `cannot list directory: ${describeCause(err)}` });
+      continue;
+    }
+    for await (const dirent of dir) {
+      const path = rel ? `${rel}/${dirent.name}` : dirent.name;
+      const full = join(root, path);
+      const st = await lstat(full).catch(() => undefined);
+      if (!st) continue;
+      if (entries.length >= limits.maxEntriesPerLayer) {
+        problems.push({ level: 'error', code: 'TOO_MANY_ENTRIES', input, message: `more than ${limits.maxEntriesPerLayer} entries; the rest were not scanned` });
+        return { analysis: { diffId: '', size: total, compression: 'none', entries, whiteouts: [], opaqueDirs: [], results, problems }, captured };
+      }
+      const meta: EntryMeta = { p: path, t: st.isFile() ? 'f' : st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'o', m: st.mode & 0o7777 };
+      if (st.uid) meta.u = st.uid;
+      if (st.gid) meta.g = st.gid;
+      if (meta.t === 'f') {
+        meta.s = st.size;
+        total += st.size;
+      }
+      if (meta.t === 'l') meta.l = await readlink(full).catch(() => '');
+      entries.push(meta);
+      if (meta.t === 'd') {
+        if (!(rel === '' && SKIP_DIRS.has(dirent.name))) stack.push(path);
+        continue;
+      }
+      if (meta.t !== 'f') continue;
+      const wanting = analyzers.filter((a) => a.wants(path));
+      const capture = options.capture?.has(path) ?? false;
+      if (wanting.length === 0 && !capture) continue;
+      const limit = Math.min(limits.maxAnalyzedFileSize, ...wanting.map((a) => a.maxFileSize ?? Infinity));
+      if (st.size > limit) {
+        problems.push({ level: 'warning', code: 'SKIPPED_FILE', input: `${input}: /${path}`, message: `skipped: ${st.size} bytes is over the ${limit}-byte limit for this file` });
+        continue;
+      }
+      let content: Buffer;
+      try {
+        content = await readNoFollow(full, st.size);
+      } catch (err) {
+        problems.push({ level: 'warning', code: 'UNREADABLE_FILE', input: `${input}: /${path}`, message: describeCause(err) });
+        continue;
+      }
+      if (capture) captured.set(path, content);
+      for (const analyzer of wanting) {
+        try {
+          const data = await analyzer.analyze({ path, content, describe: `${input}: /${path}` });
+          if (data !== undefined) results.push({ analyzer: analyzer.name, path, data });
+        } catch (err) {
+          problems.push({ level: 'warning', code: 'UNREADABLE_FILE', input: `${input}: /${path}`, message: `${analyzer.name} could not parse it: ${describeCause(err)}` });
+        }
+      }
+    }
+  }
+  return { analysis: { diffId: '', size: total, compression: 'none', entries, whiteouts: [], opaqueDirs: [], results, problems }, captured };
+}

@@ -1,0 +1,210 @@
+/**
+ * Streams one layer blob exactly once: verifies its stored digest, decompresses it, computes
+ * its diffID, walks the tar entries (whiteouts, hardlinks, hostile names) and hands each
+ * wanted file's bytes to the analyzers that asked for it. Unwanted data is drained, never
+ * buffered, so memory stays flat whatever the layer holds.
+ */
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { extract as tarExtract, type Header } from 'tar-stream';
+import { BulwarkError, describeCause, isBulwarkError } from '../model/errors.js';
+import type { Problem } from '../model/problem.js';
+import { AutoDecompressor } from '../artifact/compression.js';
+import type { FileAnalyzer } from '../analyze/analyzer.js';
+import { digestAlgorithm, HashingStream } from '../util/digest.js';
+import { baseName, normalizeEntryPath, parentDir } from '../util/paths.js';
+import type { ScanLimits } from '../util/limits.js';
+import type { AnalyzerOutput, EntryMeta, EntryType, LayerAnalysis } from './layer-analysis.js';
+
+export interface WalkOptions {
+  /** Names the layer in messages, e.g. "layer 2 (blobs/sha256/…)". */
+  describe: string;
+  /** Stored digest to verify (content-addressed blobs). */
+  digest?: string;
+  analyzers: readonly FileAnalyzer[];
+  limits: ScanLimits;
+  /** Extra paths whose raw bytes the caller wants back (targeted re-reads). */
+  capture?: ReadonlySet<string>;
+}
+
+export interface WalkResult {
+  analysis: LayerAnalysis;
+  captured: Map<string, Buffer>;
+  /** Set when the blob's bytes do not hash to the digest it is stored under. */
+  digestMismatch?: string;
+}
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+
+function entryType(h: Header): EntryType {
+  switch (h.type) {
+    case 'file':
+    case 'contiguous-file':
+      return 'f';
+    case 'directory':
+      return 'd';
+    case 'symlink':
+      return 'l';
+    case 'link':
+      return 'h';
+    default:
+      return 'o';
+  }
+}
+
+async function readAll(stream: AsyncIterable<unknown>, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function walkLayer(source: Readable, options: WalkOptions): Promise<WalkResult> {
+  const { describe, limits, analyzers } = options;
+  const problems: Problem[] = [];
+  const entries: EntryMeta[] = [];
+  const whiteouts: string[] = [];
+  const opaqueDirs: string[] = [];
+  const results: AnalyzerOutput[] = [];
+  const captured = new Map<string, Buffer>();
+  /** Contents of wanted files seen so far in this layer, for hardlinks that point at them. */
+  const wantedContent = new Map<string, Buffer>();
+  const pendingLinks: { path: string; target: string }[] = [];
+
+  const storedHash = new HashingStream(options.digest ? digestAlgorithm(options.digest) : 'sha256');
+  const decompressor = new AutoDecompressor();
+  const diffHash = new HashingStream('sha256', limits.maxLayerSize, () =>
+    new BulwarkError('LAYER_TOO_LARGE', describe, `uncompressed layer exceeds --max-layer-size (${limits.maxLayerSize} bytes); possible decompression bomb`),
+  );
+  const extract = tarExtract();
+
+  const runAnalyzers = async (path: string, content: Buffer): Promise<void> => {
+    for (const analyzer of analyzers) {
+      if (!analyzer.wants(path)) continue;
+      try {
+        const data = await analyzer.analyze({ path, content, describe: `${describe}: /${path}` });
+        if (data !== undefined) results.push({ analyzer: analyzer.name, path, data });
+      } catch (err) {
+        problems.push({
+          level: 'warning',
+          code: 'UNREADABLE_FILE',
+          input: `${describe}: /${path}`,
+          message: `${analyzer.name} could not parse it: ${describeCause(err)}`,
+        });
+      }
+    }
+  };
+
+  extract.on('entry', (header, stream, next) => {
+    let consumed = false;
+    const handle = async (): Promise<void> => {
+      let path: string | undefined;
+      try {
+        path = normalizeEntryPath(header.name, describe);
+      } catch (err) {
+        if (!isBulwarkError(err)) throw err;
+        problems.push({ level: 'error', code: err.code, input: describe, message: err.message.slice(describe.length + 2) });
+        return;
+      }
+      if (path === undefined) return;
+      if (entries.length >= limits.maxEntriesPerLayer) {
+        throw new BulwarkError('TOO_MANY_ENTRIES', describe, `more than ${limits.maxEntriesPerLayer} entries in one layer`);
+      }
+      const name = baseName(path);
+      if (name.startsWith(WHITEOUT_PREFIX)) {
+        const dir = parentDir(path);
+        if (name === OPAQUE) opaqueDirs.push(dir);
+        else whiteouts.push(dir ? `${dir}/${name.slice(WHITEOUT_PREFIX.length)}` : name.slice(WHITEOUT_PREFIX.length));
+        return;
+      }
+      const type = entryType(header);
+      const meta: EntryMeta = { p: path, t: type };
+      if (type === 'f') meta.s = header.size ?? 0;
+      if (header.mode !== undefined) meta.m = header.mode;
+      if (header.uid) meta.u = header.uid;
+      if (header.gid) meta.g = header.gid;
+      if (type === 'l') meta.l = header.linkname ?? '';
+      if (type === 'h') {
+        try {
+          meta.l = normalizeEntryPath(header.linkname ?? '', describe) ?? '';
+        } catch (err) {
+          if (!isBulwarkError(err)) throw err;
+          problems.push({ level: 'error', code: err.code, input: describe, message: `hardlink '${path}': ${err.message.slice(describe.length + 2)}` });
+          return;
+        }
+      }
+      entries.push(meta);
+      const wanted = analyzers.some((a) => a.wants(path as string));
+      const capture = options.capture?.has(path) ?? false;
+      if (type === 'h' && (wanted || capture)) {
+        const content = wantedContent.get(meta.l as string) ?? captured.get(meta.l as string);
+        if (content) {
+          if (capture) captured.set(path, content);
+          if (wanted) await runAnalyzers(path, content);
+        } else pendingLinks.push({ path, target: meta.l as string });
+        return;
+      }
+      if (type !== 'f' || !(wanted || capture)) return;
+      const limit = Math.min(limits.maxAnalyzedFileSize, ...analyzers.filter((a) => a.wants(path as string)).map((a) => a.maxFileSize ?? Infinity));
+      if ((header.size ?? 0) > limit) {
+        problems.push({ level: 'warning', code: 'SKIPPED_FILE', input: `${describe}: /${path}`, message: `skipped: ${header.size} bytes is over the ${limit}-byte limit for this file` });
+        return;
+      }
+      consumed = true;
+      const content = await readAll(stream, limit);
+      if (!content) return;
+      if (capture) captured.set(path, content);
+      if (wanted) {
+        wantedContent.set(path, content);
+        await runAnalyzers(path, content);
+      }
+    };
+    handle()
+      .then(() => {
+        if (consumed) next();
+        else {
+          stream.on('end', () => next());
+          stream.resume();
+        }
+      })
+      .catch((err: unknown) => {
+        stream.resume();
+        next(err as Error);
+      });
+  });
+
+  try {
+    await pipeline(source, storedHash, decompressor, diffHash, extract);
+  } catch (err) {
+    if (isBulwarkError(err)) throw err;
+    throw new BulwarkError('CORRUPT_LAYER', describe, `cannot read layer: ${describeCause(err)}`, { cause: err });
+  }
+  // A digest mismatch is reported by the caller; the contents are still returned so the
+  // user sees what the tampered blob holds, but they must never be cached under its name.
+  const digestMismatch = options.digest && storedHash.digest !== options.digest ? storedHash.digest : undefined;
+  if (pendingLinks.length > 0) {
+    // A wanted path hardlinked to an earlier file we did not keep: report it, the caller may re-read.
+    for (const link of pendingLinks) {
+      problems.push({ level: 'warning', code: 'SKIPPED_FILE', input: `${describe}: /${link.path}`, message: `hardlink to /${link.target}, which was not kept; not analysed` });
+    }
+  }
+  return {
+    analysis: {
+      diffId: diffHash.digest,
+      size: diffHash.bytes,
+      compression: decompressor.compression ?? 'none',
+      entries,
+      whiteouts,
+      opaqueDirs,
+      results,
+      problems,
+    },
+    captured,
+    ...(digestMismatch ? { digestMismatch } : {}),
+  };
+}
