@@ -241,6 +241,7 @@ export class CompressedTarStore implements BlobStore {
     const extract = tarExtract();
     let index = 0;
     extract.on('entry', (header, stream, next) => {
+      stream.on('error', () => undefined); // reported through pipeline()
       const type = header.type === 'file' || header.type === 'contiguous-file' ? 'file' : header.type === 'directory' ? 'dir' : header.type === 'symlink' ? 'symlink' : header.type === 'link' ? 'hardlink' : 'other';
       const member: TarMember = { name: header.name, type, size: header.size ?? 0, offset: index++ };
       if (header.linkname) member.linkTarget = header.linkname;

@@ -123,7 +123,7 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     layers,
     inventory,
     problems,
-    timings: { totalMs: Math.round(performance.now() - started), readLayersMs: Math.round(readMs) },
+    timings: { totalMs: Math.round(performance.now() - started), readLayersMs: Math.round(readMs), peakRssKiB: process.resourceUsage().maxRSS },
   });
 }
 

@@ -28,6 +28,6 @@ export async function scanRootfs(dir: string, options: ScanOptions): Promise<Sca
     layers: [],
     inventory,
     problems: [...analysis.problems, ...inventory.problems],
-    timings: { totalMs: Math.round(performance.now() - started) },
+    timings: { totalMs: Math.round(performance.now() - started), peakRssKiB: process.resourceUsage().maxRSS },
   });
 }

@@ -101,6 +101,9 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
   };
 
   extract.on('entry', (header, stream, next) => {
+    // If the pipeline fails mid-entry, tar-stream destroys the entry with the same error that
+    // pipeline() reports; without a listener it would also crash the process.
+    stream.on('error', () => undefined);
     let consumed = false;
     const handle = async (): Promise<void> => {
       let path: string | undefined;

@@ -1,0 +1,95 @@
+/**
+ * Builds small images on the fly for tests: layer tars (tar-stream pack), OCI layouts and
+ * docker-archives, including deliberately broken ones for the hostile-input corpus.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { pack as tarPack } from 'tar-stream';
+
+export interface TarEntry {
+  name: string;
+  type?: 'file' | 'directory' | 'symlink' | 'link';
+  content?: string | Buffer;
+  linkname?: string;
+  mode?: number;
+}
+
+export async function tarBuffer(entries: TarEntry[]): Promise<Buffer> {
+  const p = tarPack();
+  const chunks: Buffer[] = [];
+  p.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    p.on('end', () => resolve());
+    p.on('error', reject);
+  });
+  for (const e of entries) {
+    const type = e.type ?? 'file';
+    const content = e.content === undefined ? undefined : Buffer.isBuffer(e.content) ? e.content : Buffer.from(e.content);
+    await new Promise<void>((resolve, reject) => {
+      p.entry({ name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), size: content?.length ?? 0 }, content ?? undefined, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+  p.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+export const sha256 = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+export interface OciLayerSpec {
+  /** Bytes as stored (compressed or not). */
+  blob: Buffer;
+  /** Uncompressed tar (for diff_ids); defaults to blob. */
+  tar?: Buffer;
+  mediaType?: string;
+  /** Override the digest written in the manifest. */
+  digest?: string;
+}
+
+/** Writes an OCI image layout directory; returns the manifest digest. */
+export function writeOciLayout(dir: string, layers: OciLayerSpec[], opts: { architecture?: string; manifestMediaType?: string; skipBlob?: number; rawManifest?: string } = {}): string {
+  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  const put = (data: Buffer | string): string => {
+    const d = sha256(data);
+    writeFileSync(join(dir, 'blobs', 'sha256', d.slice(7)), data);
+    return d;
+  };
+  const config = JSON.stringify({ architecture: opts.architecture ?? 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => sha256(l.tar ?? l.blob)) }, config: {} });
+  const configDigest = put(config);
+  const layerDescs = layers.map((l, i) => {
+    const digest = l.digest ?? sha256(l.blob);
+    if (opts.skipBlob !== i) writeFileSync(join(dir, 'blobs', 'sha256', digest.slice(7)), l.blob);
+    return { mediaType: l.mediaType ?? 'application/vnd.oci.image.layer.v1.tar+gzip', digest, size: l.blob.length };
+  });
+  const manifest = opts.rawManifest ?? JSON.stringify({ schemaVersion: 2, mediaType: opts.manifestMediaType ?? 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: layerDescs });
+  const manifestDigest = put(manifest);
+  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifestDigest, size: manifest.length, platform: { os: 'linux', architecture: opts.architecture ?? 'amd64' } }] }));
+  return manifestDigest;
+}
+
+/** A docker-archive (docker save) tar holding one or more images, layers gzip'd. */
+export async function dockerArchive(images: { tags: string[]; layers: Buffer[] }[]): Promise<Buffer> {
+  const entries: TarEntry[] = [];
+  const manifest: { Config: string; RepoTags: string[]; Layers: string[] }[] = [];
+  for (const img of images) {
+    const layerNames = img.layers.map((tar) => {
+      const name = `${sha256(tar).slice(7)}/layer.tar`;
+      if (!entries.some((e) => e.name === name)) entries.push({ name, content: tar });
+      return name;
+    });
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: img.layers.map((t) => sha256(t)) }, config: { User: '' } });
+    const configName = `${sha256(config).slice(7)}.json`;
+    entries.push({ name: configName, content: config });
+    manifest.push({ Config: configName, RepoTags: img.tags, Layers: layerNames });
+  }
+  entries.push({ name: 'manifest.json', content: JSON.stringify(manifest) });
+  return tarBuffer(entries);
+}
+
+export const gz = (b: Buffer): Buffer => gzipSync(b);
+
+export const ALPINE_DB = `C:Q1abc=\nP:musl\nV:1.2.4-r2\nA:x86_64\no:musl\nL:MIT\nF:lib\nR:ld-musl-x86_64.so.1\n\nC:Q1def=\nP:busybox\nV:1.36.1-r5\nA:x86_64\no:busybox\nL:GPL-2.0-only\nF:bin\nR:busybox\n\n`;
+export const ALPINE_RELEASE = '3.19.1\n';
