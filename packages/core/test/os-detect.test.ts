@@ -16,6 +16,7 @@ describe('detectOs', () => {
     ['rocky', { 'etc/rocky-release': line('Rocky Linux release 9.0 (Blue Onyx)'), 'etc/redhat-release': line('Rocky Linux release 9.0 (Blue Onyx)'), 'etc/os-release': kv('ID="rocky"\nVERSION_ID="9.0"') }, { family: 'rocky', version: '9.0' }],
     ['rhel', { 'etc/redhat-release': line('Red Hat Enterprise Linux release 8.6 (Ootpa)'), 'etc/os-release': kv('ID="rhel"\nVERSION_ID="8.6"') }, { family: 'redhat', version: '8.6' }],
     ['amazon', { 'etc/system-release': line('Amazon Linux release 2 (Karoo)'), 'etc/os-release': kv('ID="amzn"\nVERSION_ID="2"') }, { family: 'amazon', version: '2' }],
+    ['mariner-release carries the build', { 'etc/mariner-release': line('CBL-Mariner 2.0.20220226'), 'etc/os-release': kv('ID=mariner\nVERSION_ID="2.0"') }, { family: 'cbl-mariner', version: '2.0.20220226', versionId: '2.0' }],
     ['mariner via os-release', { 'etc/os-release': kv('ID=mariner\nVERSION_ID="2.0"') }, { family: 'cbl-mariner', version: '2.0' }],
   ])('%s', (_name, files, want) => {
     expect(detectOs(new Map(Object.entries(files)))).toMatchObject(want);

@@ -32,11 +32,24 @@ async function openStore(path: string, input: string): Promise<BlobStore> {
   throw new BulwarkError('UNKNOWN_FORMAT', input, 'not a tar archive, gzip or zstd file, or OCI layout directory');
 }
 
+async function indexListsManifests(store: BlobStore, maxSize: number): Promise<boolean> {
+  try {
+    const index = JSON.parse((await store.read('index.json', maxSize)).toString('utf8')) as { manifests?: unknown };
+    return Array.isArray(index.manifests) && index.manifests.length > 0;
+  } catch {
+    return false; // a broken index.json next to a manifest.json: use the docker side
+  }
+}
+
 export async function openImage(path: string, input: string, options: OpenImageOptions): Promise<ImageSource> {
   const store = await openStore(path, input);
   try {
+    // Docker 25+ and containerd write both an OCI index and a docker manifest.json. The OCI
+    // side is preferred when it lists images: every blob there is verified by its digest.
+    if (store.has('index.json') && (!store.has('manifest.json') || (await indexListsManifests(store, options.maxMetadataSize)))) {
+      return await openOciLayout(store, options, store.kind === 'directory' ? 'oci-layout' : 'oci-archive');
+    }
     if (store.has('manifest.json')) return await openDockerArchive(store, options);
-    if (store.has('index.json')) return await openOciLayout(store, options, store.kind === 'directory' ? 'oci-layout' : 'oci-archive');
     if (store.kind === 'directory') {
       throw new BulwarkError('UNKNOWN_FORMAT', input, 'directory has no index.json, so it is not an OCI image layout (scan a filesystem with `bulwark rootfs`)');
     }

@@ -4,12 +4,19 @@
  * OS as an operating-system component, every package as a library with purl, licences and
  * bulwark:* properties for layer provenance, and dependency edges image -> OS -> packages.
  */
-import * as CDX from '@cyclonedx/cyclonedx-library';
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
+
+// Sub-path imports: the package index also loads validation and contrib code we do not need.
+const CDX = { Enums, Models, Serialize, Spec, SPDX };
 import type { Package } from '../model/package.js';
 import type { ScanReport } from '../model/report.js';
 import { isSpdxExpression } from './licenses.js';
 
-function licenses(pkg: Package): CDX.Models.LicenseRepository {
+function licenses(pkg: Package): Models.LicenseRepository {
   const repo = new CDX.Models.LicenseRepository();
   const [only] = pkg.licenses;
   if (pkg.licenses.length === 1 && only && !CDX.SPDX.isSupportedSpdxId(only) && isSpdxExpression(only)) {
@@ -22,7 +29,7 @@ function licenses(pkg: Package): CDX.Models.LicenseRepository {
   return repo;
 }
 
-function properties(pkg: Package): CDX.Models.PropertyRepository {
+function properties(pkg: Package): Models.PropertyRepository {
   const repo = new CDX.Models.PropertyRepository();
   const add = (name: string, value: string | number | undefined): void => {
     if (value !== undefined && value !== '') repo.add(new CDX.Models.Property(`bulwark:${name}`, String(value)));

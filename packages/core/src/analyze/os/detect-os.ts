@@ -69,6 +69,12 @@ export function detectOs(files: ReadonlyMap<string, OsReleaseData>): OsInfo | un
     return base(fam, version, path);
   }
 
+  for (const [path, family] of [['etc/azurelinux-release', 'azurelinux'], ['etc/mariner-release', 'cbl-mariner']] as const) {
+    const text = files.get(path)?.fields.text;
+    const version = text ? /(\d+\.\d+(?:\.\d+)?)/.exec(text)?.[1] : undefined;
+    if (version) return base(family, version, path);
+  }
+
   const system = files.get('etc/system-release')?.fields.text;
   if (system?.toLowerCase().startsWith('amazon linux')) {
     const version = /Amazon Linux (?:release )?(\S+)/i.exec(system)?.[1] ?? osRelease?.VERSION_ID ?? 'unknown';

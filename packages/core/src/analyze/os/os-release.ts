@@ -18,6 +18,8 @@ export const RELEASE_FILES = new Set([
   'etc/fedora-release',
   'etc/oracle-release',
   'etc/system-release',
+  'etc/mariner-release',
+  'etc/azurelinux-release',
 ]);
 
 /** Parse `KEY=value` lines (os-release(5)): quotes removed, backslash escapes honoured. */
