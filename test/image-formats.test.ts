@@ -111,3 +111,60 @@ describe('layer semantics', () => {
     expect(report.os).toMatchObject({ family: 'debian', version: '12.5', versionId: '12' });
   });
 });
+
+describe('multi-platform indexes', () => {
+  async function multiPlatformLayout(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-index-'));
+    const amd = await tarBuffer([{ name: 'etc/alpine-release', content: '3.19.1\n' }, { name: 'lib/apk/db/installed', content: ALPINE_DB }]);
+    const arm = await tarBuffer([{ name: 'etc/alpine-release', content: '3.19.1\n' }, { name: 'lib/apk/db/installed', content: ALPINE_DB.replaceAll('x86_64', 'aarch64') }]);
+    // Build each platform's image in its own layout, then merge their blobs under one index.
+    const a = mkdtempSync(join(tmpdir(), 'bulwark-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'bulwark-b-'));
+    const amdDigest = writeOciLayout(a, [{ blob: amd, mediaType: 'application/vnd.oci.image.layer.v1.tar' }], { architecture: 'amd64' });
+    const armDigest = writeOciLayout(b, [{ blob: arm, mediaType: 'application/vnd.oci.image.layer.v1.tar' }], { architecture: 'arm64' });
+    const { cpSync, readFileSync: read } = await import('node:fs');
+    cpSync(join(a, 'blobs'), join(dir, 'blobs'), { recursive: true });
+    cpSync(join(b, 'blobs'), join(dir, 'blobs'), { recursive: true });
+    const size = (root: string, d: string): number => read(join(root, 'blobs/sha256', d.slice(7))).length;
+    const index = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: armDigest, size: size(b, armDigest), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amdDigest, size: size(a, amdDigest), platform: { os: 'linux', architecture: 'amd64' } },
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amdDigest, size: size(a, amdDigest), platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } },
+      ],
+    };
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+    return dir;
+  }
+
+  it('defaults to linux/amd64, honours --platform, skips attestation manifests', async () => {
+    const dir = await multiPlatformLayout();
+    const amd = await scanImage(dir, opts);
+    expect(amd.artifact.image?.platform?.architecture).toBe('amd64');
+    expect(amd.packages.every((p) => p.arch === 'x86_64')).toBe(true);
+    const arm = await scanImage(dir, { ...opts, platform: 'linux/arm64' });
+    expect(arm.packages.every((p) => p.arch === 'aarch64')).toBe(true);
+    await expect(scanImage(dir, { ...opts, platform: 'linux/s390x' })).rejects.toThrow(/no image for platform linux\/s390x \(available: linux\/arm64\/v8, linux\/amd64\)/);
+  });
+});
+
+describe('distroless', () => {
+  it('reads dpkg status.d/ with per-package md5sums and no status file', async () => {
+    const layer = await tarBuffer([
+      { name: 'etc/os-release', content: 'PRETTY_NAME="Distroless"\nID=debian\nVERSION_ID="12"\n' },
+      { name: 'etc/debian_version', content: '12.5\n' },
+      { name: 'var/lib/dpkg/status.d/libc6', content: 'Package: libc6\nVersion: 2.36-9+deb12u4\nArchitecture: amd64\nSource: glibc\n' },
+      { name: 'var/lib/dpkg/status.d/libc6.md5sums', content: 'd41d8cd98f00b204e9800998ecf8427e  lib/x86_64-linux-gnu/libc.so.6\n' },
+      { name: 'var/lib/dpkg/status.d/tzdata', content: 'Package: tzdata\nVersion: 2024a-0+deb12u1\nArchitecture: all\n' },
+      { name: 'lib/x86_64-linux-gnu/libc.so.6', content: 'ELF' },
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-distroless-'));
+    writeOciLayout(dir, [{ blob: layer, mediaType: 'application/vnd.oci.image.layer.v1.tar' }]);
+    const report = await scanImage(dir, opts);
+    expect(report.os).toMatchObject({ family: 'debian', version: '12.5', distroless: true });
+    expect(report.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['libc6@2.36-9+deb12u4', 'tzdata@2024a-0+deb12u1']);
+    expect(report.packages[0]).toMatchObject({ sourceName: 'glibc', files: ['/lib/x86_64-linux-gnu/libc.so.6'], purl: 'pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12&upstream=glibc' });
+  });
+});

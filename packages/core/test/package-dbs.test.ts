@@ -55,10 +55,12 @@ Version: 1.0
     expect(dpkgAnalyzer.wants('var/lib/dpkg/status-old')).toBe(false);
   });
 
-  it('reads DEP-5 licences and ignores free-form copyright files', () => {
+  it('reads DEP-5 licences, and common-licenses references in free-form files', () => {
     const dep5 = 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: GPL-2+\n\nFiles: lib/*\nLicense: LGPL-2.1+\n';
     expect(dpkgAnalyzer.analyze({ path: 'usr/share/doc/x/copyright', content: Buffer.from(dep5), describe: 't' })).toEqual({ kind: 'copyright', package: 'x', licenses: ['GPL-2+', 'LGPL-2.1+'] });
     expect(dpkgAnalyzer.analyze({ path: 'usr/share/doc/x/copyright', content: Buffer.from('This is free software.'), describe: 't' })).toBeUndefined();
+    const freeForm = "On Debian systems, the complete text of the GNU General Public License can be found in `/usr/share/common-licenses/GPL'.\nSee /usr/share/common-licenses/LGPL-2.1.";
+    expect(dpkgAnalyzer.analyze({ path: 'usr/share/doc/x/copyright', content: Buffer.from(freeForm), describe: 't' })).toEqual({ kind: 'copyright', package: 'x', licenses: ['GPL-3', 'LGPL-2.1'] });
   });
 });
 
@@ -105,5 +107,29 @@ describe('rpm', () => {
     ndb.writeUInt32LE(2048, 12);
     expect(() => readRpmDbBlobs(ndb)).toThrow(/does not fit the file/);
     expect(() => readRpmDbBlobs(Buffer.from('not a database at all, just text padding............................'))).toThrow(/not an rpm database/);
+  });
+});
+
+describe('licence names', async () => {
+  const { normalizeLicenseField } = await import('../src/analyze/pkg/license-names.js');
+  it.each([
+    ['GPL-2+', {}, ['GPL-2.0-or-later']],
+    ['GPLv2+ and LGPLv2+ and BSD', {}, ['GPL-2.0-or-later', 'LGPL-2.0-or-later', 'BSD']],
+    ['GPL-2+ or Artistic', {}, ['GPL-2.0-or-later OR Artistic-1.0-Perl']],
+    ['MIT AND BSD-3-Clause', {}, ['MIT AND BSD-3-Clause']],
+    ['MIT BSD GPL2+', { spaceSeparated: true }, ['MIT', 'BSD', 'GPL-2.0-or-later']],
+    ['GPL-3+ with Bison exception', {}, ['GPL-3+ with Bison exception']],
+    ['public-domain', {}, ['public-domain']],
+    ['Expat', {}, ['MIT']],
+  ])('%s', (field, opts, want) => {
+    expect(normalizeLicenseField(field, opts)).toEqual(want);
+  });
+});
+
+describe('licence names: conjunction leftovers', async () => {
+  const { normalizeLicenseField } = await import('../src/analyze/pkg/license-names.js');
+  it('drops a leading conjunction left by comma splitting', () => {
+    expect(normalizeLicenseField('Artistic or GPL-1+, and Expat')).toEqual(['Artistic-1.0-Perl OR GPL-1.0-or-later', 'MIT']);
+    expect(normalizeLicenseField('LGPL-2.1')).toEqual(['LGPL-2.1-only']);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Package URLs for OS packages, built with packageurl-js so encoding and qualifier order are
  * canonical. Epochs go in an `epoch` qualifier (not the version), as for rpm in the purl spec;
- * `distro` names the release so the same name@version from two distros never collide.
+ * `distro` names the release so the same name@version from two distros never collide;
+ * '+' is percent-encoded as other scanners do, so SBOMs round-trip between tools.
  */
 import { PackageURL } from 'packageurl-js';
 import type { OsInfo, OsPackageType } from '../model/package.js';
@@ -41,5 +42,7 @@ export function osPackagePurl(parts: PurlParts): string {
   if (distro) qualifiers.distro = distro;
   if (parts.epoch) qualifiers.epoch = String(parts.epoch);
   if (parts.upstream) qualifiers.upstream = parts.upstream;
-  return new PackageURL(parts.type, purlNamespace(parts.type, parts.os), parts.name, parts.version, qualifiers, undefined).toString();
+  // packageurl-js leaves '+' bare; Trivy, Syft and the purl test suite encode it (libstdc%2B%2B6,
+  // 2.36-9%2Bdeb12u4). '+' is never a purl separator, so encoding every one is safe.
+  return new PackageURL(parts.type, purlNamespace(parts.type, parts.os), parts.name, parts.version, qualifiers, undefined).toString().replaceAll('+', '%2B');
 }

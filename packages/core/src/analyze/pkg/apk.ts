@@ -6,6 +6,7 @@
 import type { Package } from '../../model/package.js';
 import type { PackageAnalyzer } from '../analyzer.js';
 import { osPackagePurl } from '../purl.js';
+import { normalizeLicenseField } from './license-names.js';
 import { introducedIn } from './provenance.js';
 
 const DB_PATHS = new Set(['lib/apk/db/installed', 'usr/lib/apk/db/installed']);
@@ -74,14 +75,6 @@ export function parseApkInstalled(text: string): ApkEntry[] {
   return out;
 }
 
-/** apk licence fields are SPDX-ish expressions separated by spaces or AND. */
-function splitLicense(license: string | undefined): string[] {
-  if (!license) return [];
-  return license
-    .split(/\s+(?:AND|and)\s+|\s+/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && l !== 'AND' && l !== 'OR');
-}
 
 export const apkAnalyzer: PackageAnalyzer<ApkEntry[]> = {
   name: 'apk',
@@ -103,7 +96,7 @@ export const apkAnalyzer: PackageAnalyzer<ApkEntry[]> = {
           version: e.version,
           sourceName: origin,
           sourceVersion: e.version,
-          licenses: splitLicense(e.license),
+          licenses: e.license ? normalizeLicenseField(e.license, { spaceSeparated: true }) : [],
           purl: osPackagePurl({ type: 'apk', name: e.name, version: e.version, arch: e.arch, upstream: origin !== e.name ? origin : undefined, os: ctx.os }),
           locations: [{ path: `/${db.path}`, ...(db.layer ? { layer: db.layer } : {}) }],
           files: e.files.map((f) => `/${f}`),

@@ -7,6 +7,7 @@ import type { Package } from '../../model/package.js';
 import type { AssembleContext, FinalResult, PackageAnalyzer } from '../analyzer.js';
 import { osPackagePurl } from '../purl.js';
 import { parseParagraphs } from './control-file.js';
+import { normalizeLicenseField } from './license-names.js';
 import { introducedIn } from './provenance.js';
 
 const STATUS = 'var/lib/dpkg/status';
@@ -86,13 +87,25 @@ function parseFileList(path: string, text: string): DpkgData | undefined {
   return { kind: 'files', package: pkg, files };
 }
 
-/** `License:` short names from a DEP-5 copyright file; nothing for free-form files. */
+/** Debian's unversioned common-licenses files are symlinks to the latest version. */
+const COMMON_LICENSE_LATEST: Record<string, string> = { GPL: 'GPL-3', LGPL: 'LGPL-3', GFDL: 'GFDL-1.3' };
+
+/**
+ * `License:` short names from a DEP-5 copyright file; for free-form files, the licences it
+ * points to under /usr/share/common-licenses/ (how most Debian packages name theirs).
+ */
 function parseCopyright(path: string, text: string): DpkgData | undefined {
-  if (!/^Format:\s*\S+/m.test(text)) return undefined;
   const licenses = new Set<string>();
-  for (const m of text.matchAll(/^License:[ \t]*([^\n]+)/gm)) {
-    const value = (m[1] ?? '').trim();
-    if (value) licenses.add(value);
+  if (/^Format:\s*\S+/m.test(text)) {
+    for (const m of text.matchAll(/^License:[ \t]*([^\n]+)/gm)) {
+      const value = (m[1] ?? '').trim();
+      if (value) licenses.add(value);
+    }
+  } else {
+    for (const m of text.matchAll(/\/usr\/share\/common-licenses\/([A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9+])/g)) {
+      const name = m[1] as string;
+      licenses.add(COMMON_LICENSE_LATEST[name] ?? name);
+    }
   }
   const pkg = path.slice(DOC.length, path.lastIndexOf('/'));
   return licenses.size > 0 ? { kind: 'copyright', package: pkg, licenses: [...licenses] } : undefined;
@@ -107,7 +120,7 @@ function isStatusDEntry(path: string): boolean {
 export const dpkgAnalyzer: PackageAnalyzer<DpkgData> = {
   name: 'dpkg',
   kind: 'os-packages',
-  version: 1,
+  version: 2,
   maxFileSize: 256 * 1024 * 1024,
   wants(path) {
     if (path === STATUS) return true;
@@ -156,7 +169,7 @@ function assembleDpkg(ctx: AssembleContext<DpkgData>): Package[] {
         version: entry.version,
         sourceName: source,
         sourceVersion: src.version,
-        licenses: licenses.get(entry.name) ?? [],
+        licenses: [...new Set((licenses.get(entry.name) ?? []).flatMap((l) => normalizeLicenseField(l)))],
         purl: osPackagePurl({ type: 'deb', name: entry.name, version, epoch, arch: entry.arch, upstream: source !== entry.name ? source : undefined, os: ctx.os }),
         locations: [{ path: `/${status.path}`, ...(status.layer ? { layer: status.layer } : {}) }],
         files: [...owned].filter((f) => ctx.fileType(f) === 'file').map((f) => `/${f}`).sort(),

@@ -6,6 +6,7 @@
 import type { Package } from '../../../model/package.js';
 import type { PackageAnalyzer } from '../../analyzer.js';
 import { osPackagePurl } from '../../purl.js';
+import { normalizeLicenseField } from '../license-names.js';
 import { introducedIn } from '../provenance.js';
 import { parseRpmHeader, TAG } from './header.js';
 import { readRpmDbBlobs } from './rpmdb.js';
@@ -129,7 +130,7 @@ export const rpmAnalyzer: PackageAnalyzer<RpmDbData> = {
           version,
           sourceName: source?.name ?? e.name,
           sourceVersion: source ? `${source.version}-${source.release}` : `${e.version}-${e.release}`,
-          licenses: e.license ? [e.license] : [],
+          licenses: e.license ? normalizeLicenseField(e.license) : [],
           purl: osPackagePurl({ type: 'rpm', name: e.name, version: e.release ? `${e.version}-${e.release}` : e.version, epoch: e.epoch, arch: e.arch, upstream: e.sourceRpm, os: ctx.os }),
           locations: [{ path: `/${db.path}`, ...(db.layer ? { layer: db.layer } : {}) }],
           files: e.files,
