@@ -119,7 +119,7 @@ export class TarFileStore implements BlobStore {
     await runLimited(names, concurrency, async (name) => {
       try {
         const m = this.member(name);
-        const stream = m.size === 0 ? Readable.from([]) : createReadStream(this.path, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 256 * 1024 });
+        const stream = m.size === 0 ? Readable.from([]) : createReadStream(this.path, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 1024 * 1024 });
         await consume(name, stream, m.size);
       } catch (err) {
         failures.set(name, err);
@@ -190,7 +190,7 @@ export class DirectoryStore implements BlobStore {
       try {
         const path = await this.safePath(name);
         const st = await stat(path);
-        await consume(name, createReadStream(path, { highWaterMark: 256 * 1024 }), st.size);
+        await consume(name, createReadStream(path, { highWaterMark: 1024 * 1024 }), st.size);
       } catch (err) {
         failures.set(name, err);
       }
@@ -259,7 +259,7 @@ export class CompressedTarStore implements BlobStore {
         });
     });
     try {
-      await pipeline(createReadStream(this.path, { highWaterMark: 256 * 1024 }), new AutoDecompressor(), extract);
+      await pipeline(createReadStream(this.path, { highWaterMark: 1024 * 1024 }), new AutoDecompressor(), extract);
     } catch (err) {
       if (err instanceof BulwarkError) throw err;
       throw new BulwarkError('CORRUPT_ARCHIVE', this.input, `cannot read compressed archive: ${describeCause(err)}`, { cause: err });

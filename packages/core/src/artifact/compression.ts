@@ -93,7 +93,7 @@ export class AutoDecompressor extends Transform {
   private start(): void {
     this.compression = sniffCompression(Buffer.concat(this.head).subarray(0, 4));
     const inner: Transform =
-      this.compression === 'gzip' ? createGunzip() : this.compression === 'zstd' ? new ZstdDecompressor() : new Transform({
+      this.compression === 'gzip' ? createGunzip({ chunkSize: 256 * 1024 }) : this.compression === 'zstd' ? new ZstdDecompressor() : new Transform({
         transform(chunk: Buffer, _e, cb) {
           cb(null, chunk);
         },

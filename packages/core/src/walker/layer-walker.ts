@@ -76,7 +76,9 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
   const wantedContent = new Map<string, Buffer>();
   const pendingLinks: { path: string; target: string }[] = [];
 
-  const storedHash = new HashingStream(options.digest ? digestAlgorithm(options.digest) : 'sha256');
+  // The stored digest is only hashed when there is one to verify (docker-archive legacy
+  // layers have none): hashing is the largest CPU cost of reading a layer.
+  const storedHash = options.digest ? new HashingStream(digestAlgorithm(options.digest)) : undefined;
   const decompressor = new AutoDecompressor();
   const diffHash = new HashingStream('sha256', limits.maxLayerSize, () =>
     new BulwarkError('LAYER_TOO_LARGE', describe, `uncompressed layer exceeds --max-layer-size (${limits.maxLayerSize} bytes); possible decompression bomb`),
@@ -182,14 +184,15 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
   });
 
   try {
-    await pipeline(source, storedHash, decompressor, diffHash, extract);
+    if (storedHash) await pipeline(source, storedHash, decompressor, diffHash, extract);
+    else await pipeline(source, decompressor, diffHash, extract);
   } catch (err) {
     if (isBulwarkError(err)) throw err;
     throw new BulwarkError('CORRUPT_LAYER', describe, `cannot read layer: ${describeCause(err)}`, { cause: err });
   }
   // A digest mismatch is reported by the caller; the contents are still returned so the
   // user sees what the tampered blob holds, but they must never be cached under its name.
-  const digestMismatch = options.digest && storedHash.digest !== options.digest ? storedHash.digest : undefined;
+  const digestMismatch = storedHash && storedHash.digest !== options.digest ? storedHash.digest : undefined;
   if (pendingLinks.length > 0) {
     // A wanted path hardlinked to an earlier file we did not keep: report it, the caller may re-read.
     for (const link of pendingLinks) {
