@@ -21,7 +21,7 @@ const OS_DIFFERENCES: Record<string, { family: string; version: string }> = {
 };
 
 function packageSet(report: ScanReport): string[] {
-  return report.packages.map((p) => `${p.name}@${p.version}`).sort();
+  return report.packages.filter((p) => ['deb', 'apk', 'rpm'].includes(p.type)).map((p) => `${p.name}@${p.version}`).sort();
 }
 
 const images = existsSync(join(SHARED, 'images')) ? readdirSync(join(SHARED, 'images')).filter((n) => n in REFERENCE) : [];
@@ -58,5 +58,16 @@ describe.skipIf(!existsSync(join(SHARED, 'pkgdb')))('rpm databases equal Trivy (
     expect(report.os ? { family: report.os.family, version: report.os.version } : null).toEqual(OS_DIFFERENCES[`rpm-${name}`] ?? want.os);
     expect(packageSet(report)).toEqual(want.packages);
     expect(report.problems).toEqual([]);
+  });
+});
+
+/** Language packages Trivy finds in image mode on the same files (installed artifacts only). */
+const LANG_REFERENCE: Record<string, string[]> = JSON.parse(readFileSync(resolve(import.meta.dirname, 'fixtures/trivy-reference/lang-packages.json'), 'utf8')) as Record<string, string[]>;
+
+describe.skipIf(images.length === 0)('language packages equal Trivy on ../shared/data/images', () => {
+  it.each(Object.keys(LANG_REFERENCE).filter((n) => images.includes(n)))('%s', async (name) => {
+    const report = await scanImage(join(SHARED, 'images', name), { limits: DEFAULT_LIMITS });
+    const lang = report.packages.filter((p) => !['deb', 'apk', 'rpm'].includes(p.type)).map((p) => `${p.name}@${p.version}`).sort();
+    expect(lang).toEqual(LANG_REFERENCE[name]);
   });
 });

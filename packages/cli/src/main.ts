@@ -9,17 +9,23 @@ import { EXIT_INPUT_ERROR } from './exit-codes.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
+  // `bulwark … | head` closes stdout early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(exitCode);
+    throw err;
+  });
   const program = new Command('bulwark')
     .description('Container security: image inventory, SBOMs and more')
     .version(TOOL_VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  const scan = (mode: 'image' | 'rootfs' | 'sbom') => async (target: string, flags: ScanFlags): Promise<void> => {
+  const scan = (mode: 'image' | 'rootfs' | 'fs' | 'sbom') => async (target: string, flags: ScanFlags): Promise<void> => {
     exitCode = await runScan(mode, target, flags);
   };
   addScanOptions(program.command('image').argument('<target>', 'docker-archive or OCI archive file, or OCI layout directory').description('scan a container image (tar or OCI layout)'), 'image').action(scan('image'));
   addScanOptions(program.command('rootfs').argument('<dir>', 'unpacked root filesystem').description('scan an unpacked root filesystem'), 'rootfs').action(scan('rootfs'));
+  addScanOptions(program.command('fs').argument('<dir>', 'project directory').description('scan a project checkout: lockfiles, manifests and installed packages'), 'fs').action(scan('fs'));
   addScanOptions(program.command('sbom').argument('<target>', 'image archive, OCI layout or root filesystem directory').description('write an SBOM (CycloneDX by default) for an image or root filesystem'), 'sbom').action(scan('sbom'));
 
   try {

@@ -3,7 +3,7 @@
  * Internals (walkers, analyzers, archive readers) are not exported.
  */
 export { scanImage } from './scan/scan-image.js';
-export { scanRootfs } from './scan/scan-rootfs.js';
+export { scanFs, scanRootfs } from './scan/scan-rootfs.js';
 export type { ScanOptions, ProgressEvent } from './scan/scan-options.js';
 export { LayerCache, defaultCacheDir } from './cache/layer-cache.js';
 export { analyzerFingerprint } from './analyze/registry.js';

@@ -17,6 +17,7 @@ import {
   REPORT_FORMATS,
   renderReport,
   scanImage,
+  scanFs,
   scanRootfs,
   type ReportFormat,
   type ScanLimits,
@@ -36,9 +37,10 @@ export interface ScanFlags {
   cacheMaxSize: string;
   maxLayerSize?: string;
   quiet?: boolean;
+  includeDevDeps?: boolean;
 }
 
-type Mode = 'image' | 'rootfs' | 'sbom';
+type Mode = 'image' | 'rootfs' | 'fs' | 'sbom';
 
 function sizeFlag(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -56,8 +58,9 @@ export function addScanOptions(cmd: Command, mode: Mode): Command {
     .option('--no-cache', 'neither read nor write the layer cache')
     .option('--cache-max-size <size>', 'evict least-recently-used layers beyond this size', '2G')
     .option('--max-layer-size <size>', 'refuse layers larger than this when uncompressed', '16G')
-    .option('-q, --quiet', 'no progress bar');
-  if (mode !== 'rootfs') {
+    .option('-q, --quiet', 'no progress bar')
+    .option('--include-dev-deps', 'keep development-only dependencies found in lockfiles');
+  if (mode === 'image' || mode === 'sbom') {
     cmd.option('--platform <os/arch[/variant]>', 'image to pick from a multi-platform index (default linux/amd64)');
     cmd.option('--select <ref>', 'image to pick from a multi-image archive (tag or OCI ref name)');
   }
@@ -75,14 +78,16 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   const options: ScanOptions = { limits };
   if (flags.platform) options.platform = flags.platform;
   if (flags.select) options.select = flags.select;
+  if (flags.includeDevDeps) options.includeDevDeps = true;
   if (flags.cache && flags.cacheDir) {
     options.cache = new LayerCache(flags.cacheDir, sizeFlag(flags.cacheMaxSize, '--cache-max-size', 2 ** 31), analyzerFingerprint());
   }
   if (progress) options.onProgress = progress.onProgress;
   let report: ScanReport;
   try {
-    const asImage = mode === 'image' || (mode === 'sbom' && (await isImageDirectory(target)));
-    report = asImage ? await scanImage(target, options) : await scanRootfs(target, options);
+    if (mode === 'fs') report = await scanFs(target, options);
+    else if (mode === 'image' || (mode === 'sbom' && (await isImageDirectory(target)))) report = await scanImage(target, options);
+    else report = await scanRootfs(target, options);
   } finally {
     progress?.finish();
   }

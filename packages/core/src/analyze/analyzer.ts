@@ -16,11 +16,17 @@ export interface AnalyzerFile {
   describe: string;
 }
 
+/** image: installed artifacts only (image, rootfs); fs: a project checkout (lockfiles too). */
+export type ScanMode = 'image' | 'fs';
+
 export interface FileAnalyzer<T = unknown> {
   readonly name: string;
+  /** Modes the analyzer runs in; all when omitted. */
+  readonly modes?: readonly ScanMode[];
   /** Bump when the output of `analyze` changes: it is part of the layer cache key. */
   readonly version: number;
-  wants(path: string): boolean;
+  /** `mode` (permission bits) is given when known, for analyzers that want executables. */
+  wants(path: string, mode?: number): boolean;
   /** Files larger than this are skipped with a warning. */
   readonly maxFileSize?: number;
   /** Parse one file. Throw to report it unreadable; return undefined to ignore it. */
@@ -46,7 +52,7 @@ export interface AssembleContext<T> {
 }
 
 export interface PackageAnalyzer<T = unknown> extends FileAnalyzer<T> {
-  readonly kind: 'os-packages';
+  readonly kind: 'os-packages' | 'lang-packages';
   assemble(ctx: AssembleContext<T>): Package[];
 }
 

@@ -12,6 +12,7 @@ import { detectOs } from '../analyze/os/detect-os.js';
 import { resolveInRoot } from '../util/paths.js';
 import type { LayerAnalysis } from '../walker/layer-analysis.js';
 import { FileTree } from './file-tree.js';
+import { finalizePackages, type FinalizeOptions } from './finalize-packages.js';
 
 export interface AnalyzedLayer {
   /** Undefined for a rootfs (one pseudo-layer with no identity). */
@@ -37,6 +38,7 @@ export async function buildInventory(
   analyzers: readonly AnyAnalyzer[],
   fetch: LayerFileFetcher | undefined,
   input: string,
+  options: FinalizeOptions = { includeDevDeps: false },
 ): Promise<Inventory> {
   const problems: Problem[] = [];
   const tree = new FileTree();
@@ -73,7 +75,7 @@ export async function buildInventory(
 
   const packages: Package[] = [];
   for (const a of analyzers) {
-    if (a.kind !== 'os-packages') continue;
+    if (a.kind === 'os') continue;
     const ctx: AssembleContext<unknown> = {
       results: (finals.get(a.name) ?? []).sort((x, y) => x.path.localeCompare(y.path)),
       history: (path) => history.get(key(a.name, path)) ?? [],
@@ -83,8 +85,9 @@ export async function buildInventory(
     };
     packages.push(...a.assemble(ctx));
   }
-  packages.sort((x, y) => x.type.localeCompare(y.type) || x.name.localeCompare(y.name) || x.version.localeCompare(y.version) || (x.arch ?? '').localeCompare(y.arch ?? ''));
-  return { tree, os, packages, problems };
+  const finalPackages = finalizePackages(packages, options);
+  finalPackages.sort((x, y) => x.type.localeCompare(y.type) || x.name.localeCompare(y.name) || x.version.localeCompare(y.version) || (x.arch ?? '').localeCompare(y.arch ?? ''));
+  return { tree, os, packages: finalPackages, problems };
 }
 
 /**

@@ -16,6 +16,8 @@ export interface LayerRef {
 export interface Location {
   path: string;
   layer?: LayerRef;
+  /** 1-based line in the file, where the parser knows it cheaply. */
+  line?: number;
 }
 
 export interface OsInfo {
@@ -34,7 +36,11 @@ export interface OsInfo {
 }
 
 export type OsPackageType = 'deb' | 'apk' | 'rpm';
-export type PackageType = OsPackageType;
+/** Language ecosystems, named by their purl type. */
+export type LangPackageType = 'npm' | 'pypi' | 'golang' | 'maven' | 'gem' | 'cargo' | 'composer' | 'nuget' | 'conan' | 'hex' | 'pub' | 'swift' | 'cocoapods';
+export type PackageType = OsPackageType | LangPackageType;
+
+export type Relationship = 'root' | 'direct' | 'indirect';
 
 export interface Package {
   type: PackageType;
@@ -58,4 +64,12 @@ export interface Package {
   files: string[];
   /** RPM modularity label, apk checksum and similar extras. */
   extra?: Record<string, string>;
+  /** Language packages: the file format it was read from (package-lock.json, jar, gobinary…). */
+  source?: string;
+  /** Language packages: root project, direct or transitive dependency, where the file says. */
+  relationship?: Relationship;
+  /** Language packages: a development-only dependency. */
+  dev?: boolean;
+  /** purls of the packages this one depends on, where the file says. */
+  dependsOn?: string[];
 }

@@ -38,7 +38,7 @@ export interface ImageConfigSummary {
   created?: string;
 }
 
-export type ArtifactKind = 'container-image' | 'rootfs';
+export type ArtifactKind = 'container-image' | 'rootfs' | 'filesystem';
 
 export interface ScanReport {
   schemaVersion: 1;

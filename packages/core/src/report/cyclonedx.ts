@@ -43,6 +43,9 @@ function properties(pkg: Package): Models.PropertyRepository {
   add('layer:index', pkg.layer?.index);
   add('layer:diffId', pkg.layer?.diffId);
   add('layer:digest', pkg.layer?.digest);
+  add('package:source', pkg.source);
+  add('package:relationship', pkg.relationship);
+  if (pkg.dev) add('package:dev', 'true');
   for (const loc of pkg.locations) add('location', loc.path);
   for (const [k, v] of Object.entries(pkg.extra ?? {})) add(`package:${k}`, v);
   return repo;
@@ -77,10 +80,9 @@ export function renderCycloneDx(report: ScanReport): string {
     root.dependencies.add(os.bomRef);
     parent = os;
   }
-  const seen = new Set<string>();
+  const seen = new Map<string, Models.Component>();
   for (const pkg of report.packages) {
     if (seen.has(pkg.purl)) continue;
-    seen.add(pkg.purl);
     const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, pkg.name, {
       bomRef: pkg.purl,
       version: pkg.version,
@@ -90,7 +92,19 @@ export function renderCycloneDx(report: ScanReport): string {
       ...(pkg.maintainer ? { supplier: new CDX.Models.OrganizationalEntity({ name: pkg.maintainer }) } : {}),
     });
     bom.components.add(component);
-    parent.dependencies.add(component.bomRef);
+    seen.set(pkg.purl, component);
+    // OS packages hang off the OS; language packages off the artifact unless another package pulls them in.
+    if (['deb', 'apk', 'rpm'].includes(pkg.type)) parent.dependencies.add(component.bomRef);
+  }
+  const pulledIn = new Set(report.packages.flatMap((p) => p.dependsOn ?? []));
+  for (const pkg of report.packages) {
+    const component = seen.get(pkg.purl);
+    if (!component) continue;
+    for (const dep of pkg.dependsOn ?? []) {
+      const target = seen.get(dep);
+      if (target) component.dependencies.add(target.bomRef);
+    }
+    if (!['deb', 'apk', 'rpm'].includes(pkg.type) && (!pulledIn.has(pkg.purl) || pkg.relationship === 'root')) root.dependencies.add(component.bomRef);
   }
   const serializer = new CDX.Serialize.JsonSerializer(new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6));
   return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;

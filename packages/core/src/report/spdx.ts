@@ -107,7 +107,15 @@ export function renderSpdx(report: ScanReport): string {
     }
     packages.push(sp);
     relationships.push({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
-    if (parent !== rootId) relationships.push({ spdxElementId: parent, relationshipType: 'DEPENDS_ON', relatedSpdxElement: id });
+    if (parent !== rootId && ['deb', 'apk', 'rpm'].includes(pkg.type)) relationships.push({ spdxElementId: parent, relationshipType: 'DEPENDS_ON', relatedSpdxElement: id });
+  }
+  const ids = new Set(packages.map((p) => p.SPDXID));
+  for (const pkg of report.packages) {
+    for (const dep of pkg.dependsOn ?? []) {
+      const from = spdxId('Package', pkg.purl);
+      const to = spdxId('Package', dep);
+      if (ids.has(to) && from !== to) relationships.push({ spdxElementId: from, relationshipType: 'DEPENDS_ON', relatedSpdxElement: to });
+    }
   }
   const doc = {
     spdxVersion: 'SPDX-2.3',

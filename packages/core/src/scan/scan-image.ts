@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { openImage } from '../artifact/open-image.js';
 import type { LayerSource } from '../artifact/image-source.js';
-import { ALL_ANALYZERS } from '../analyze/registry.js';
+import { analyzersFor } from '../analyze/registry.js';
 import { buildInventory, type AnalyzedLayer } from '../applier/inventory.js';
 import { describeCause, isBulwarkError } from '../model/errors.js';
 import type { LayerRef } from '../model/package.js';
@@ -21,6 +21,8 @@ import type { ScanOptions } from './scan-options.js';
 function describeLayer(layer: LayerSource): string {
   return `layer ${layer.index} (${layer.member})`;
 }
+
+const IMAGE_ANALYZERS = analyzersFor('image');
 
 export async function scanImage(path: string, options: ScanOptions): Promise<ScanReport> {
   const started = performance.now();
@@ -55,7 +57,7 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
       const counted = countBytes(stream, first.index, options);
       const { analysis, digestMismatch } = await walkLayer(counted, {
         describe: describeLayer(first),
-        analyzers: ALL_ANALYZERS,
+        analyzers: IMAGE_ANALYZERS,
         limits: options.limits,
         ...(first.digest ? { digest: first.digest } : {}),
       });
@@ -103,7 +105,7 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     if (err) throw err;
     return captured;
   };
-  const inventory = await buildInventory(layered, ALL_ANALYZERS, fetch, name);
+  const inventory = await buildInventory(layered, IMAGE_ANALYZERS, fetch, name, { includeDevDeps: options.includeDevDeps === true });
   problems.push(...inventory.problems);
 
   const layers: LayerSummary[] = source.layers.map((l) => {

@@ -19,4 +19,6 @@ export interface ScanOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Override what the report calls the input (defaults to the path). */
   name?: string;
+  /** Keep development-only dependencies of lockfiles (default: dropped, as Trivy does). */
+  includeDevDeps?: boolean;
 }

@@ -3,7 +3,8 @@
  * (a container's root, a VM disk mounted read-only, a debootstrap tree).
  */
 import { stat } from 'node:fs/promises';
-import { ALL_ANALYZERS } from '../analyze/registry.js';
+import type { ScanMode } from '../analyze/analyzer.js';
+import { analyzersFor } from '../analyze/registry.js';
 import { buildInventory } from '../applier/inventory.js';
 import { BulwarkError } from '../model/errors.js';
 import type { ScanReport } from '../model/report.js';
@@ -11,20 +12,32 @@ import { walkDirectory } from '../walker/fs-walker.js';
 import { buildReport } from './report-builder.js';
 import type { ScanOptions } from './scan-options.js';
 
-export async function scanRootfs(dir: string, options: ScanOptions): Promise<ScanReport> {
+/** `bulwark rootfs DIR`: installed artifacts only, like an image. */
+export function scanRootfs(dir: string, options: ScanOptions): Promise<ScanReport> {
+  return scanDirectory(dir, options, 'image');
+}
+
+/** `bulwark fs DIR`: a project checkout; lockfiles and manifests too, `.git` skipped. */
+export function scanFs(dir: string, options: ScanOptions): Promise<ScanReport> {
+  return scanDirectory(dir, options, 'fs');
+}
+
+async function scanDirectory(dir: string, options: ScanOptions, mode: ScanMode): Promise<ScanReport> {
   const started = performance.now();
+  const analyzers = analyzersFor(mode);
+  const skipDirNames = mode === 'fs' ? new Set(['.git']) : undefined;
   const name = options.name ?? dir;
   const st = await stat(dir).catch(() => undefined);
   if (!st) throw new BulwarkError('INPUT_NOT_FOUND', name, 'no such directory');
   if (!st.isDirectory()) throw new BulwarkError('USAGE', name, 'not a directory (scan image archives with `bulwark image`)');
-  const { analysis } = await walkDirectory(dir, name, { analyzers: ALL_ANALYZERS, limits: options.limits });
+  const { analysis } = await walkDirectory(dir, name, { analyzers, limits: options.limits, ...(skipDirNames ? { skipDirNames } : {}) });
   const fetch = async (_layer: number, paths: ReadonlySet<string>): Promise<Map<string, Buffer>> =>
     (await walkDirectory(dir, name, { analyzers: [], limits: options.limits, capture: paths })).captured;
-  const inventory = await buildInventory([{ analysis }], ALL_ANALYZERS, fetch, name);
+  const inventory = await buildInventory([{ analysis }], analyzers, fetch, name, { includeDevDeps: options.includeDevDeps === true });
   return buildReport({
-    kind: 'rootfs',
+    kind: mode === 'fs' ? 'filesystem' : 'rootfs',
     name,
-    format: 'rootfs',
+    format: mode === 'fs' ? 'filesystem' : 'rootfs',
     layers: [],
     inventory,
     problems: [...analysis.problems, ...inventory.problems],

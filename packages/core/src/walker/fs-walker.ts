@@ -17,6 +17,8 @@ const SKIP_DIRS = new Set(['proc', 'sys', 'dev']);
 
 export interface FsWalkOptions {
   analyzers: readonly FileAnalyzer[];
+  /** Directory names skipped at any depth (`.git` for project checkouts). */
+  skipDirNames?: ReadonlySet<string>;
   limits: ScanLimits;
   capture?: ReadonlySet<string>;
 }
@@ -73,11 +75,11 @@ export async function walkDirectory(root: string, input: string, options: FsWalk
       if (meta.t === 'l') meta.l = await readlink(full).catch(() => '');
       entries.push(meta);
       if (meta.t === 'd') {
-        if (!(rel === '' && SKIP_DIRS.has(dirent.name))) stack.push(path);
+        if (!(rel === '' && SKIP_DIRS.has(dirent.name)) && !options.skipDirNames?.has(dirent.name)) stack.push(path);
         continue;
       }
       if (meta.t !== 'f') continue;
-      const wanting = analyzers.filter((a) => a.wants(path));
+      const wanting = analyzers.filter((a) => a.wants(path, meta.m));
       const capture = options.capture?.has(path) ?? false;
       if (wanting.length === 0 && !capture) continue;
       const limit = Math.min(limits.maxAnalyzedFileSize, ...wanting.map((a) => a.maxFileSize ?? Infinity));

@@ -85,9 +85,9 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
   );
   const extract = tarExtract();
 
-  const runAnalyzers = async (path: string, content: Buffer): Promise<void> => {
+  const runAnalyzers = async (path: string, content: Buffer, mode: number | undefined): Promise<void> => {
     for (const analyzer of analyzers) {
-      if (!analyzer.wants(path)) continue;
+      if (!analyzer.wants(path, mode)) continue;
       try {
         const data = await analyzer.analyze({ path, content, describe: `${describe}: /${path}` });
         if (data !== undefined) results.push({ analyzer: analyzer.name, path, data });
@@ -144,18 +144,18 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
         }
       }
       entries.push(meta);
-      const wanted = analyzers.some((a) => a.wants(path as string));
+      const wanted = analyzers.some((a) => a.wants(path as string, meta.m));
       const capture = options.capture?.has(path) ?? false;
       if (type === 'h' && (wanted || capture)) {
         const content = wantedContent.get(meta.l as string) ?? captured.get(meta.l as string);
         if (content) {
           if (capture) captured.set(path, content);
-          if (wanted) await runAnalyzers(path, content);
+          if (wanted) await runAnalyzers(path, content, meta.m);
         } else pendingLinks.push({ path, target: meta.l as string });
         return;
       }
       if (type !== 'f' || !(wanted || capture)) return;
-      const limit = Math.min(limits.maxAnalyzedFileSize, ...analyzers.filter((a) => a.wants(path as string)).map((a) => a.maxFileSize ?? Infinity));
+      const limit = Math.min(limits.maxAnalyzedFileSize, ...analyzers.filter((a) => a.wants(path as string, meta.m)).map((a) => a.maxFileSize ?? Infinity));
       if ((header.size ?? 0) > limit) {
         problems.push({ level: 'warning', code: 'SKIPPED_FILE', input: `${describe}: /${path}`, message: `skipped: ${header.size} bytes is over the ${limit}-byte limit for this file` });
         return;
@@ -166,7 +166,7 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
       if (capture) captured.set(path, content);
       if (wanted) {
         wantedContent.set(path, content);
-        await runAnalyzers(path, content);
+        await runAnalyzers(path, content, meta.m);
       }
     };
     handle()
