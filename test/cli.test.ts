@@ -19,7 +19,7 @@ describe('bulwark CLI', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/debian-10-buster-nginx\.docker\.tar \(debian 10, linux\/amd64\)/);
     expect(run.stdout).toMatch(/packages: 84 deb/);
-    expect(run.stdout).toMatch(/│ libc6\s+│ 2\.28-10\s+│ amd64 │ glibc@2\.28-10\s+│ 0 [0-9a-f]{12}/);
+    expect(run.stdout).toMatch(/│ libc6\s+│ 2\.28-10\s+│ deb {2}│ glibc@2\.28-10\s+│ 0 [0-9a-f]{12}/);
     expect(run.written).toEqual([]);
   });
 

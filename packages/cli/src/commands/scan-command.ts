@@ -72,6 +72,11 @@ async function isImageDirectory(path: string): Promise<boolean> {
   return !st?.isDirectory() || existsSync(join(path, 'index.json'));
 }
 
+/** A directory with an OS in it is a root filesystem; anything else is a project checkout. */
+function looksLikeRootfs(path: string): boolean {
+  return ['etc/os-release', 'usr/lib/os-release', 'var/lib/dpkg/status', 'lib/apk/db/installed', 'bin/sh'].some((p) => existsSync(join(path, p)));
+}
+
 export async function runScan(mode: Mode, target: string, flags: ScanFlags): Promise<number> {
   const limits: ScanLimits = { ...DEFAULT_LIMITS, maxLayerSize: sizeFlag(flags.maxLayerSize, '--max-layer-size', DEFAULT_LIMITS.maxLayerSize) };
   const progress = ProgressBar.forStderr(flags.quiet === true);
@@ -87,6 +92,7 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   try {
     if (mode === 'fs') report = await scanFs(target, options);
     else if (mode === 'image' || (mode === 'sbom' && (await isImageDirectory(target)))) report = await scanImage(target, options);
+    else if (mode === 'sbom' && !looksLikeRootfs(target)) report = await scanFs(target, options);
     else report = await scanRootfs(target, options);
   } finally {
     progress?.finish();

@@ -31,7 +31,10 @@ export function finalizePackages(packages: readonly Package[], options: Finalize
       merged.set(p.purl, { pkg: { ...p, locations: [...p.locations] }, lockDev: fromLock ? [p.dev === true] : [] });
       continue;
     }
-    existing.pkg.locations.push(...p.locations);
+    if (fromLock && INSTALLED_SOURCES.has(existing.pkg.source ?? '')) {
+      // A lockfile knows more (relationship, graph) than an installed manifest: it leads.
+      existing.pkg = { ...p, locations: [...p.locations, ...existing.pkg.locations], licenses: p.licenses.length ? p.licenses : existing.pkg.licenses };
+    } else existing.pkg.locations.push(...p.locations);
     if (fromLock) existing.lockDev.push(p.dev === true);
     if (p.relationship === 'direct' || (p.relationship === 'root' && existing.pkg.relationship !== 'direct')) existing.pkg.relationship = p.relationship;
     if (p.dependsOn) existing.pkg.dependsOn = [...new Set([...(existing.pkg.dependsOn ?? []), ...p.dependsOn])].sort();

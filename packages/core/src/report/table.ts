@@ -10,6 +10,8 @@ export interface TableOptions {
   color: boolean;
 }
 
+const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
+
 function shortDigest(d: string | undefined): string {
   return d ? d.replace(/^sha256:/, '').slice(0, 12) : '';
 }
@@ -26,14 +28,16 @@ export function renderTable(report: ScanReport, options: TableOptions = { color:
   const byType = [...counts].map(([t, n]) => `${n} ${t}`).join(', ') || 'none';
   lines.push(`${a.format}${a.layers.length ? `, ${a.layers.length} layer${a.layers.length === 1 ? '' : 's'}` : ''}; packages: ${byType}`);
   if (report.packages.length > 0) {
+    const hasLang = report.packages.some((p) => !OS_TYPES.has(p.type));
     const table = new Table({
-      head: ['Package', 'Version', 'Arch', 'Source', 'Layer'],
+      head: ['Package', 'Version', 'Type', 'Source', 'Layer', ...(hasLang ? ['Path'] : [])],
       style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [], compact: true },
     });
     for (const p of report.packages) {
-      const source = p.sourceName && (p.sourceName !== p.name || p.sourceVersion !== p.version) ? `${p.sourceName}@${p.sourceVersion ?? ''}` : '';
+      const source = p.sourceName && (p.sourceName !== p.name || p.sourceVersion !== p.version) ? `${p.sourceName}@${p.sourceVersion ?? ''}` : p.relationship ?? '';
       const layer = p.layer ? `${p.layer.index} ${shortDigest(p.layer.diffId)}` : '';
-      table.push([p.name, p.version, p.arch ?? '', source, layer]);
+      const path = OS_TYPES.has(p.type) ? '' : (p.locations[0]?.path ?? '') + (p.locations.length > 1 ? ` (+${p.locations.length - 1})` : '');
+      table.push([p.name, p.version, p.type, source, layer, ...(hasLang ? [path] : [])]);
     }
     lines.push(table.toString());
   }
