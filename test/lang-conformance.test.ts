@@ -43,3 +43,21 @@ describe.skipIf(cases.length === 0)('Trivy repository conformance cases', () => 
     expect(report.problems).toEqual([]);
   });
 });
+
+/** Repository cases that list only the vulnerable packages: each must be in the inventory. */
+const vulnerableCases = existsSync(join(CORPUS, 'cases'))
+  ? readdirSync(join(CORPUS, 'cases'))
+      .filter((f) => f !== 'index.json')
+      .map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(CORPUS, 'cases', f), 'utf8')) as Case & { packages_vulnerable?: { name: string; installed: string; target: string }[] }] as const)
+      .filter(([, c]) => c.artifact.type === 'repository' && !(c.packages_all?.length) && (c.packages_vulnerable?.length ?? 0) > 0)
+  : [];
+
+describe.skipIf(vulnerableCases.length === 0)('Trivy repository cases: vulnerable packages are found', () => {
+  it.each(vulnerableCases)('%s', async (_name, c) => {
+    const report = await scanFs(join(CORPUS, c.options.input), { limits: DEFAULT_LIMITS });
+    for (const v of c.packages_vulnerable ?? []) {
+      const hit = report.packages.find((p) => p.name === v.name && p.version === v.installed && p.locations.some((l) => l.path === `/${v.target}`));
+      expect(hit, `${v.name}@${v.installed} in ${v.target}`).toBeDefined();
+    }
+  });
+});

@@ -10,6 +10,8 @@ import { goBinaryAnalyzer } from './go/buildinfo.js';
 import { goModAnalyzer } from './go/go-mod.js';
 import { gradleLockAnalyzer } from './java/gradle-lock.js';
 import { jarAnalyzer } from './java/jar.js';
+import { pomAnalyzer } from './java/pom.js';
+import { sbtLockAnalyzer } from './java/sbt-lock.js';
 import { bunLockAnalyzer } from './npm/bun-lock.js';
 import { installedPackageJsonAnalyzer, nodeModulesAnalyzer } from './npm/node-modules.js';
 import { packageLockAnalyzer } from './npm/package-lock.js';
@@ -36,10 +38,12 @@ export const LANG_ANALYZERS: readonly PackageAnalyzer[] = [
   poetryLockAnalyzer as PackageAnalyzer,
   uvLockAnalyzer,
   pylockAnalyzer,
-  goModAnalyzer,
+  goModAnalyzer as PackageAnalyzer,
   goBinaryAnalyzer,
   gradleLockAnalyzer,
   jarAnalyzer,
+  pomAnalyzer,
+  sbtLockAnalyzer,
   gemspecAnalyzer,
   gemfileLockAnalyzer,
   cargoLockAnalyzer as PackageAnalyzer,
