@@ -10,7 +10,7 @@ import { open, readFile, stat, lstat, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { extract as tarExtract } from 'tar-stream';
+import { tarEntries } from '../walker/tar-entries.js';
 import { BulwarkError, describeCause } from '../model/errors.js';
 import { indexTar, type TarMember } from './tar-header.js';
 import { AutoDecompressor } from './compression.js';
@@ -238,25 +238,12 @@ export class CompressedTarStore implements BlobStore {
 
   /** One sequential pass over the archive; `visit` must consume or ignore each stream. */
   private async pass(visit: (header: TarMember, stream: AsyncIterable<unknown>) => Promise<boolean>): Promise<void> {
-    const extract = tarExtract();
     let index = 0;
-    extract.on('entry', (header, stream, next) => {
-      stream.on('error', () => undefined); // reported through pipeline()
+    const extract = tarEntries((header, stream) => {
       const type = header.type === 'file' || header.type === 'contiguous-file' ? 'file' : header.type === 'directory' ? 'dir' : header.type === 'symlink' ? 'symlink' : header.type === 'link' ? 'hardlink' : 'other';
       const member: TarMember = { name: header.name, type, size: header.size ?? 0, offset: index++ };
       if (header.linkname) member.linkTarget = header.linkname;
-      visit(member, stream)
-        .then((consumed) => {
-          if (consumed) next();
-          else {
-            stream.on('end', () => next());
-            stream.resume();
-          }
-        })
-        .catch((err: unknown) => {
-          stream.resume();
-          next(err as Error);
-        });
+      return visit(member, stream);
     });
     try {
       await pipeline(createReadStream(this.path, { highWaterMark: 1024 * 1024 }), new AutoDecompressor(), extract);

@@ -2,16 +2,7 @@
  * Licence strings as packages declare them ("GPL-2.0", "MIT BSD", "GPLv2+") classified for SBOMs:
  * a valid SPDX expression is kept; anything else becomes a named licence / LicenseRef.
  */
-import parseSpdx from 'spdx-expression-parse';
-
-export function isSpdxExpression(text: string): boolean {
-  try {
-    parseSpdx(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isSpdxExpression } from '../util/spdx.js';
 
 /** `LicenseRef-` id for a non-SPDX licence name (letters, digits, '.', '-' only). */
 export function licenseRef(name: string): string {

@@ -6,7 +6,8 @@
  */
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { extract as tarExtract, type Header } from 'tar-stream';
+import type { Header } from 'tar-stream';
+import { tarEntries } from './tar-entries.js';
 import { BulwarkError, describeCause, isBulwarkError } from '../model/errors.js';
 import type { Problem } from '../model/problem.js';
 import { AutoDecompressor } from '../artifact/compression.js';
@@ -83,7 +84,6 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
   const diffHash = new HashingStream('sha256', limits.maxLayerSize, () =>
     new BulwarkError('LAYER_TOO_LARGE', describe, `uncompressed layer exceeds --max-layer-size (${limits.maxLayerSize} bytes); possible decompression bomb`),
   );
-  const extract = tarExtract();
 
   const runAnalyzers = async (path: string, content: Buffer, mode: number | undefined): Promise<void> => {
     for (const analyzer of analyzers) {
@@ -102,10 +102,7 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
     }
   };
 
-  extract.on('entry', (header, stream, next) => {
-    // If the pipeline fails mid-entry, tar-stream destroys the entry with the same error that
-    // pipeline() reports; without a listener it would also crash the process.
-    stream.on('error', () => undefined);
+  const extract = tarEntries(async (header, stream) => {
     let consumed = false;
     const handle = async (): Promise<void> => {
       let path: string | undefined;
@@ -169,18 +166,8 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
         await runAnalyzers(path, content, meta.m);
       }
     };
-    handle()
-      .then(() => {
-        if (consumed) next();
-        else {
-          stream.on('end', () => next());
-          stream.resume();
-        }
-      })
-      .catch((err: unknown) => {
-        stream.resume();
-        next(err as Error);
-      });
+    await handle();
+    return consumed;
   });
 
   try {

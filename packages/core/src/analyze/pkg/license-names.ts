@@ -3,7 +3,7 @@
  * Fedora's `GPLv2+ and LGPLv2+`, Alpine's space-separated lists) into SPDX identifiers where
  * the meaning is unambiguous, and keeps the original text otherwise (`BSD`, `public-domain`).
  */
-import parseSpdx from 'spdx-expression-parse';
+import { isSpdxExpression as isSpdx } from '../../util/spdx.js';
 
 /** Lower-cased package-manager name → SPDX id. Only unambiguous names are listed. */
 const SPDX_BY_NAME: Record<string, string> = {};
@@ -51,15 +51,6 @@ add('curl', 'curl');
 add('OFL-1.1', 'ofl-1.1', 'ofl');
 add('Sleepycat', 'sleepycat');
 add('WTFPL', 'wtfpl');
-
-function isSpdx(text: string): boolean {
-  try {
-    parseSpdx(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** One licence name → SPDX id when known, else the trimmed original. */
 export function toSpdxId(name: string): string {
