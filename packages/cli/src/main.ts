@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isBulwarkError, TOOL_VERSION } from '@bulwark/core';
+import { addDbCommands } from './commands/db-command.js';
 import { addScanOptions, runScan, type ScanFlags } from './commands/scan-command.js';
 import { EXIT_INPUT_ERROR } from './exit-codes.js';
 
@@ -27,6 +28,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   addScanOptions(program.command('rootfs').argument('<dir>', 'unpacked root filesystem').description('scan an unpacked root filesystem'), 'rootfs').action(scan('rootfs'));
   addScanOptions(program.command('fs').argument('<dir>', 'project directory').description('scan a project checkout: lockfiles, manifests and installed packages'), 'fs').action(scan('fs'));
   addScanOptions(program.command('sbom').argument('<target>', 'image archive, OCI layout or root filesystem directory').description('write an SBOM (CycloneDX by default) for an image or root filesystem'), 'sbom').action(scan('sbom'));
+
+  addDbCommands(program, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync(argv as string[]);

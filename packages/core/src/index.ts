@@ -15,3 +15,6 @@ export type { ScanReport, LayerSummary, ImageMetadata } from './model/report.js'
 export { hasErrors } from './model/report.js';
 export { TOOL_VERSION } from './version.js';
 export { REPORT_FORMATS, renderReport, type ReportFormat } from './report/registry.js';
+export { AdvisoryStore } from './vuln/db/store.js';
+export { readAdvisorySource } from './vuln/db/importers/read-source.js';
+export type { VulnerabilityFinding, Severity, VulnStatus } from './model/finding.js';

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
+  AdvisoryStore,
   analyzerFingerprint,
   BulwarkError,
   DEFAULT_LIMITS,
@@ -26,6 +27,7 @@ import {
 } from '@bulwark/core';
 import { EXIT_INPUT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { ProgressBar } from '../progress.js';
+import { defaultDbPath } from './db-command.js';
 
 export interface ScanFlags {
   format: ReportFormat;
@@ -38,6 +40,8 @@ export interface ScanFlags {
   maxLayerSize?: string;
   quiet?: boolean;
   includeDevDeps?: boolean;
+  db?: string;
+  scanners?: string;
 }
 
 type Mode = 'image' | 'rootfs' | 'fs' | 'sbom';
@@ -59,7 +63,9 @@ export function addScanOptions(cmd: Command, mode: Mode): Command {
     .option('--cache-max-size <size>', 'evict least-recently-used layers beyond this size', '2G')
     .option('--max-layer-size <size>', 'refuse layers larger than this when uncompressed', '16G')
     .option('-q, --quiet', 'no progress bar')
-    .option('--include-dev-deps', 'keep development-only dependencies found in lockfiles');
+    .option('--include-dev-deps', 'keep development-only dependencies found in lockfiles')
+    .option('--scanners <list>', 'what to look for: vuln (default when an advisory database exists)')
+    .option('--db <path>', 'advisory database (see `bulwark db import`)', defaultDbPath());
   if (mode === 'image' || mode === 'sbom') {
     cmd.option('--platform <os/arch[/variant]>', 'image to pick from a multi-platform index (default linux/amd64)');
     cmd.option('--select <ref>', 'image to pick from a multi-image archive (tag or OCI ref name)');
@@ -88,6 +94,13 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
     options.cache = new LayerCache(flags.cacheDir, sizeFlag(flags.cacheMaxSize, '--cache-max-size', 2 ** 31), analyzerFingerprint());
   }
   if (progress) options.onProgress = progress.onProgress;
+  const scanners = (flags.scanners ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const s of scanners) if (s !== 'vuln' && s !== 'none') throw new BulwarkError('USAGE', '--scanners', `unknown scanner '${s}' (available: vuln)`);
+  const wantVuln = scanners.includes('vuln') || (scanners.length === 0 && mode !== 'sbom' && flags.db !== undefined && existsSync(flags.db));
+  if (wantVuln) {
+    if (!flags.db || !existsSync(flags.db)) throw new BulwarkError('USAGE', flags.db ?? '--db', 'no advisory database here; import advisories first with `bulwark db import PATH…`');
+    options.advisories = AdvisoryStore.open(flags.db, { readonly: true });
+  }
   let report: ScanReport;
   try {
     if (mode === 'fs') report = await scanFs(target, options);
@@ -96,6 +109,7 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
     else report = await scanRootfs(target, options);
   } finally {
     progress?.finish();
+    options.advisories?.close();
   }
   const color = !flags.output && process.stdout.isTTY && !process.env.NO_COLOR;
   const text = await renderReport(report, flags.format, { color });

@@ -4,6 +4,7 @@
  */
 import type { OsInfo, Package } from './package.js';
 import type { Problem } from './problem.js';
+import type { VulnerabilityFinding } from './finding.js';
 
 export interface LayerSummary {
   index: number;
@@ -56,6 +57,8 @@ export interface ScanReport {
   };
   os?: OsInfo;
   packages: Package[];
+  /** Present when vulnerability scanning ran (`--scanners vuln`). */
+  vulnerabilities?: VulnerabilityFinding[];
   problems: Problem[];
   timings: Record<string, number>;
 }

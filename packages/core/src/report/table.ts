@@ -41,6 +41,19 @@ export function renderTable(report: ScanReport, options: TableOptions = { color:
     }
     lines.push(table.toString());
   }
+  if (report.vulnerabilities) {
+    const v = report.vulnerabilities;
+    const counts = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'].map((sev) => `${sev}: ${v.filter((f) => f.severity === sev).length}`).join(', ');
+    lines.push(c.bold(`Vulnerabilities: ${v.length} (${counts})`));
+    if (v.length > 0) {
+      const table = new Table({
+        head: ['Package', 'Vulnerability', 'Severity', 'Status', 'Installed', 'Fixed', 'Title'],
+        style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [], compact: true },
+      });
+      for (const f of v) table.push([f.packageName, f.id, f.severity, f.status, f.installedVersion, f.fixedVersion ?? '', (f.title ?? '').slice(0, 60)]);
+      lines.push(table.toString());
+    }
+  }
   if (report.problems.length > 0) {
     lines.push(c.bold('Problems:'));
     for (const p of report.problems) {

@@ -6,6 +6,8 @@ import type { Inventory } from '../applier/inventory.js';
 import type { Problem } from '../model/problem.js';
 import type { ArtifactKind, ImageConfigSummary, LayerSummary, ScanReport } from '../model/report.js';
 import { TOOL_VERSION } from '../version.js';
+import type { AdvisoryStore } from '../vuln/db/store.js';
+import { matchVulnerabilities } from '../vuln/match/matcher.js';
 
 export function summarizeConfig(config: ImageConfig): ImageConfigSummary {
   const c = config.config ?? {};
@@ -30,6 +32,7 @@ export function buildReport(args: {
   inventory: Inventory;
   problems: Problem[];
   timings: Record<string, number>;
+  advisories?: AdvisoryStore;
 }): ScanReport {
   const report: ScanReport = {
     schemaVersion: 1,
@@ -41,6 +44,11 @@ export function buildReport(args: {
     timings: args.timings,
   };
   if (args.inventory.os) report.os = args.inventory.os;
+  if (args.advisories) {
+    const started = performance.now();
+    report.vulnerabilities = matchVulnerabilities(report.packages, report.os, args.advisories);
+    report.timings.matchMs = Math.round(performance.now() - started);
+  }
   const src = args.source;
   if (src) {
     const platform = src.config.os && src.config.architecture ? { os: src.config.os, architecture: src.config.architecture, ...(src.config.variant ? { variant: src.config.variant } : {}) } : undefined;

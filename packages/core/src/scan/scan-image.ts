@@ -125,6 +125,7 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     layers,
     inventory,
     problems,
+    ...(options.advisories ? { advisories: options.advisories } : {}),
     timings: { totalMs: Math.round(performance.now() - started), readLayersMs: Math.round(readMs), peakRssKiB: process.resourceUsage().maxRSS },
   });
 }

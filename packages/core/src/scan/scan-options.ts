@@ -2,6 +2,7 @@
  * Options shared by every scan entry point, and the progress events a front end may draw.
  */
 import type { LayerCache } from '../cache/layer-cache.js';
+import type { AdvisoryStore } from '../vuln/db/store.js';
 import type { ScanLimits } from '../util/limits.js';
 
 export type ProgressEvent =
@@ -21,4 +22,6 @@ export interface ScanOptions {
   name?: string;
   /** Keep development-only dependencies of lockfiles (default: dropped, as Trivy does). */
   includeDevDeps?: boolean;
+  /** Match the inventory against this advisory store (vulnerability scanning). */
+  advisories?: AdvisoryStore;
 }

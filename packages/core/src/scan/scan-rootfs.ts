@@ -41,6 +41,7 @@ async function scanDirectory(dir: string, options: ScanOptions, mode: ScanMode):
     layers: [],
     inventory,
     problems: [...analysis.problems, ...inventory.problems],
+    ...(options.advisories ? { advisories: options.advisories } : {}),
     timings: { totalMs: Math.round(performance.now() - started), peakRssKiB: process.resourceUsage().maxRSS },
   });
 }

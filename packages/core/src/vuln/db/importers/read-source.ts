@@ -1,0 +1,76 @@
+/**
+ * Reads an advisory source from disk — a JSON file, JSON lines (optionally gzip'd), an OSV
+ * `all.zip`, or a directory of JSON files — detects its format from the records, and turns it
+ * into advisories. Formats not supported yet are refused with a clear error, never guessed.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { unzipSync } from 'fflate';
+import { BulwarkError } from '../../../model/errors.js';
+import type { Advisory } from '../advisory.js';
+import { isSecDb, secdbToAdvisories } from './alpine-secdb.js';
+import { osvToAdvisory } from './osv.js';
+
+export interface ImportedSource {
+  name: string;
+  format: string;
+  advisories: Advisory[];
+}
+
+const MAX_SOURCE_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** Each record, with whether it came from a directory walk (where stray JSON files are skipped). */
+function* records(path: string, inDirectory = false): Generator<[unknown, boolean]> {
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith('.json')) yield* records(join(entry.parentPath, entry.name), true);
+    }
+    return;
+  }
+  if (st.size > MAX_SOURCE_BYTES) throw new BulwarkError('FILE_TOO_LARGE', path, 'advisory source larger than 2 GiB');
+  let data: Buffer = readFileSync(path);
+  if (path.endsWith('.zip')) {
+    const files = unzipSync(data, { filter: (f) => f.name.endsWith('.json') });
+    for (const bytes of Object.values(files)) yield [JSON.parse(Buffer.from(bytes).toString('utf8')), true];
+    return;
+  }
+  if (data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data);
+  const text = data.toString('utf8');
+  if (/\.jsonl(\.gz)?$/.test(path)) {
+    for (const line of text.split('\n')) if (line.trim()) yield [JSON.parse(line), inDirectory];
+    return;
+  }
+  yield [JSON.parse(text), inDirectory];
+}
+
+export function readAdvisorySource(path: string): ImportedSource {
+  const advisories: Advisory[] = [];
+  let format: string | undefined;
+  try {
+    for (const [rec, inDirectory] of records(path)) {
+      if (isSecDb(rec)) {
+        format = 'alpine-secdb';
+        advisories.push(...secdbToAdvisories(rec));
+        continue;
+      }
+      const r = rec as Record<string, unknown>;
+      if (typeof r.id === 'string' && Array.isArray(r.affected)) {
+        format ??= 'osv';
+        const a = osvToAdvisory(rec);
+        if (a) advisories.push(a);
+        continue;
+      }
+      const kind = 'module_name' in r ? 'Node Security WG' : 'gem' in r ? 'RubySec' : 'package_slug' in r ? 'GitLab advisories' : 'unknown';
+      if (inDirectory && kind === 'unknown') continue; // README-like JSON next to advisories
+      throw new BulwarkError('UNKNOWN_FORMAT', path, `${kind} records are not importable yet (supported: OSV, Alpine secdb)`);
+    }
+  } catch (err) {
+    if (err instanceof BulwarkError) throw err;
+    throw new BulwarkError('MALFORMED_MANIFEST', path, `cannot read advisories: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!format) throw new BulwarkError('UNKNOWN_FORMAT', path, 'no advisory records found');
+  const name = format === 'alpine-secdb' ? `alpine-secdb:${basename(dirname(path))}/${basename(path)}` : `osv:${basename(path).replace(/\.(jsonl\.gz|jsonl|json|zip)$/, '')}`;
+  return { name, format, advisories };
+}

@@ -1,0 +1,103 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cvss3BaseScore, severityFromScore } from '../src/vuln/match/cvss.js';
+import { evaluateOsv } from '../src/vuln/match/osv-ranges.js';
+import { matchVulnerabilities, osNamespace } from '../src/vuln/match/matcher.js';
+import { AdvisoryStore } from '../src/vuln/db/store.js';
+import { readAdvisorySource } from '../src/vuln/db/importers/read-source.js';
+import { npmScheme, goScheme } from '../src/vuln/version/semver-schemes.js';
+import type { Package } from '../src/model/package.js';
+
+describe('CVSS v3 base scores (FIRST examples)', () => {
+  it.each([
+    ['CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 9.8, 'CRITICAL'],
+    ['CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N', 6.1, 'MEDIUM'],
+    ['CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N', 6.5, 'MEDIUM'],
+    ['CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N', 5.5, 'MEDIUM'],
+    ['CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N', 5.9, 'MEDIUM'],
+    ['CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H', 10, 'CRITICAL'],
+    ['CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:U/C:N/I:N/A:N', 0, 'UNKNOWN'],
+  ])('%s = %s', (vector, score, severity) => {
+    expect(cvss3BaseScore(vector)).toBe(score);
+    expect(severityFromScore(score)).toBe(severity);
+  });
+  it('rejects what it cannot score', () => {
+    expect(cvss3BaseScore('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N')).toBeUndefined();
+    expect(cvss3BaseScore('CVSS:3.1/AV:X')).toBeUndefined();
+  });
+});
+
+describe('OSV range evaluation', () => {
+  const range = (...events: Record<string, string>[]) => [{ type: 'SEMVER', events }];
+  it.each([
+    ['1.5.0', range({ introduced: '0' }, { fixed: '1.6.0' }), true, '1.6.0'],
+    ['1.6.0', range({ introduced: '0' }, { fixed: '1.6.0' }), false, undefined],
+    ['0.9.0', range({ introduced: '1.0.0' }, { fixed: '1.6.0' }), false, undefined],
+    ['2.1.0', range({ introduced: '1.0.0' }, { fixed: '1.6.0' }, { introduced: '2.0.0' }, { fixed: '2.2.0' }), true, '2.2.0'],
+    ['1.7.0', range({ introduced: '1.0.0' }, { fixed: '1.6.0' }, { introduced: '2.0.0' }, { fixed: '2.2.0' }), false, undefined],
+    ['1.2.0', range({ introduced: '0' }, { last_affected: '1.2.0' }), true, undefined],
+    ['1.2.1', range({ introduced: '0' }, { last_affected: '1.2.0' }), false, undefined],
+    ['1.0.0-rc.1', range({ introduced: '0' }, { fixed: '1.0.0' }), true, '1.0.0'],
+  ])('%s in %j → %s', (v, ranges, affected, fixed) => {
+    const verdict = evaluateOsv(v, ranges, [], npmScheme);
+    expect(verdict.affected).toBe(affected);
+    expect(verdict.fixed).toBe(fixed);
+  });
+  it('explicit version lists', () => {
+    expect(evaluateOsv('v1.2.3', [], ['v1.2.3'], goScheme).affected).toBe(true);
+    expect(evaluateOsv('v1.2.4', [], ['v1.2.3'], goScheme).affected).toBe(false);
+  });
+});
+
+function pkg(p: Partial<Package> & Pick<Package, 'type' | 'name' | 'version' | 'purl'>): Package {
+  return { licenses: [], locations: [{ path: '/x' }], files: [], ...p };
+}
+
+describe('matching against an imported store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-vuln-'));
+  writeFileSync(join(dir, 'main.json'), JSON.stringify({ distroversion: 'v3.10', packages: [{ pkg: { name: 'openssl', secfixes: { '1.1.1d-r0': ['CVE-2019-1547'], '0': ['CVE-2000-0001'] } } }] }));
+  writeFileSync(
+    join(dir, 'osv.jsonl'),
+    [
+      { id: 'GHSA-aaaa-bbbb-cccc', aliases: ['CVE-2024-0001'], summary: 'prototype pollution', database_specific: { severity: 'MODERATE' }, affected: [{ package: { ecosystem: 'npm', name: 'lodash' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '4.17.21' }] }] }] },
+      { id: 'CVE-2024-0001', aliases: ['GHSA-aaaa-bbbb-cccc'], severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }], affected: [{ package: { ecosystem: 'npm', name: 'lodash' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '4.17.21' }] }] }] },
+      { id: 'PYSEC-1', affected: [{ package: { ecosystem: 'PyPI', name: 'Flask_Login' }, versions: ['0.6.2'] }] },
+    ]
+      .map((x) => JSON.stringify(x))
+      .join('\n'),
+  );
+  const store = AdvisoryStore.open(join(dir, 'db.sqlite'));
+  for (const f of ['main.json', 'osv.jsonl']) {
+    const s = readAdvisorySource(join(dir, f));
+    store.importSource({ name: s.name, format: s.format, origin: f }, s.advisories);
+  }
+
+  it('OS packages: own release feed, by source package; "0" entries never match', () => {
+    const os = { family: 'alpine', version: '3.10.1', source: 'etc/alpine-release' };
+    expect(osNamespace(os)).toBe('alpine:3.10');
+    const found = matchVulnerabilities([pkg({ type: 'apk', name: 'libcrypto1.1', sourceName: 'openssl', version: '1.1.1c-r0', purl: 'pkg:apk/alpine/libcrypto1.1@1.1.1c-r0' })], os, store);
+    expect(found.map((f) => [f.id, f.fixedVersion, f.status])).toEqual([['CVE-2019-1547', '1.1.1d-r0', 'fixed']]);
+    expect(matchVulnerabilities([pkg({ type: 'apk', name: 'libcrypto1.1', sourceName: 'openssl', version: '1.1.1c-r0', purl: 'x' })], { ...os, version: '3.11.5' }, store)).toEqual([]);
+  });
+
+  it('language packages: aliases merged, CVE id preferred, vendor severity first', () => {
+    const found = matchVulnerabilities([pkg({ type: 'npm', name: 'lodash', version: '4.17.15', purl: 'pkg:npm/lodash@4.17.15' })], undefined, store);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ id: 'CVE-2024-0001', aliases: ['GHSA-aaaa-bbbb-cccc'], fixedVersion: '4.17.21', status: 'fixed', severity: 'MEDIUM' });
+    expect(matchVulnerabilities([pkg({ type: 'npm', name: 'lodash', version: '4.17.21', purl: 'p' })], undefined, store)).toEqual([]);
+  });
+
+  it('PyPI names match through PEP 503 normalisation; a version list without a fix is "affected"', () => {
+    const found = matchVulnerabilities([pkg({ type: 'pypi', name: 'flask-login', version: '0.6.2', purl: 'pkg:pypi/flask-login@0.6.2' })], undefined, store);
+    expect(found.map((f) => [f.id, f.status])).toEqual([['PYSEC-1', 'affected']]);
+  });
+
+  it('status() reports the sources and counts', () => {
+    const status = store.status();
+    expect(status.schema).toBe(1);
+    expect(status.sources.map((s) => s.format).sort()).toEqual(['alpine-secdb', 'osv']);
+    expect(status.advisories).toBe(4);
+  });
+});
