@@ -101,3 +101,16 @@ describe('matching against an imported store', () => {
     expect(status.advisories).toBe(4);
   });
 });
+
+describe('which name and version an OS feed is matched on', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-vuln-src-'));
+  const store = AdvisoryStore.open(join(dir, 'db.sqlite'));
+  store.importSource({ name: 'test', format: 'test', origin: 'test' }, [
+    { id: 'CVE-2019-5094', aliases: [], cvss: [], references: [], affected: [{ namespace: 'debian:9', package: 'e2fsprogs', data: { kind: 'fixed', fixed: '1.43.4-2+b0' } }] },
+  ]);
+  it('Debian: looked up by source package, compared on the source version (binNMU +b1 ignored)', () => {
+    const os = { family: 'debian', version: '9.9', source: 'etc/debian_version' };
+    const binNmu = pkg({ type: 'deb', name: 'libcomerr2', version: '1.43.4-2+b1', sourceName: 'e2fsprogs', sourceVersion: '1.43.4-2', purl: 'pkg:deb/debian/libcomerr2@1.43.4-2%2Bb1' });
+    expect(matchVulnerabilities([binNmu], os, store).map((f) => [f.packageName, f.id, f.installedVersion, f.fixedVersion])).toEqual([['libcomerr2', 'CVE-2019-5094', '1.43.4-2+b1', '1.43.4-2+b0']]); // the binary version alone (+b1 > +b0) would say fixed
+  });
+});

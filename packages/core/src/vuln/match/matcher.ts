@@ -24,6 +24,22 @@ export function osNamespace(os: OsInfo | undefined): string | undefined {
   return `${os.family}:${v}`;
 }
 
+/**
+ * Debian, Ubuntu, Alpine, Mariner and Photon key advisories by source package; the Red Hat
+ * family, Amazon and SUSE by binary package.
+ */
+function lookedUpBySource(pkg: Package, os: OsInfo | undefined): boolean {
+  if (pkg.type !== 'rpm') return true;
+  return ['cbl-mariner', 'azurelinux', 'photon'].includes(os?.family ?? '');
+}
+
+/** Source-keyed feeds are compared on the source version (dpkg binNMUs differ); others on the binary. */
+function comparedVersion(pkg: Package, bySource: boolean): string {
+  if (pkg.type === 'golang' && !pkg.version.startsWith('v')) return `v${pkg.version}`;
+  if (pkg.type === 'deb' && bySource && pkg.sourceVersion) return pkg.sourceEpoch ? `${pkg.sourceEpoch}:${pkg.sourceVersion}` : pkg.sourceVersion;
+  return pkg.version;
+}
+
 function severityOf(store: AdvisoryStore, source: string, id: string): { severity: Severity; from?: string; title?: string; references: string[]; aliases: string[] } {
   const v = store.vulnerability(source, id);
   if (!v) return { severity: 'UNKNOWN', references: [], aliases: [] };
@@ -45,8 +61,9 @@ export function matchVulnerabilities(packages: readonly Package[], os: OsInfo | 
     const isOs = OS_TYPES.has(pkg.type);
     if (isOs && !osNs) continue;
     const namespace = isOs ? (osNs as string) : pkg.type;
-    const name = isOs ? pkg.sourceName ?? pkg.name : packageKey(namespace, pkg.name);
-    const installed = pkg.type === 'golang' && !pkg.version.startsWith('v') ? `v${pkg.version}` : pkg.version;
+    const bySource = isOs && lookedUpBySource(pkg, os);
+    const name = !isOs ? packageKey(namespace, pkg.name) : bySource ? pkg.sourceName ?? pkg.name : pkg.name;
+    const installed = comparedVersion(pkg, bySource);
     const perPackage: VulnerabilityFinding[] = [];
     for (const row of store.affected(namespace, name)) {
       let fixed: string | undefined;
