@@ -114,3 +114,29 @@ describe('which name and version an OS feed is matched on', () => {
     expect(matchVulnerabilities([binNmu], os, store).map((f) => [f.packageName, f.id, f.installedVersion, f.fixedVersion])).toEqual([['libcomerr2', 'CVE-2019-5094', '1.43.4-2+b1', '1.43.4-2+b0']]); // the binary version alone (+b1 > +b0) would say fixed
   });
 });
+
+describe('constraint lists (Node WG, RubySec, GitLab, Trivy fixtures)', async () => {
+  const { isVulnerable, fixedText, satisfies } = await import('../src/vuln/match/constraints.js');
+  const { rubygemsScheme } = await import('../src/vuln/version/rubygems.js');
+  const { mavenScheme } = await import('../src/vuln/version/maven.js');
+  const lists = (vulnerable: string[], patched: string[] = [], unaffected: string[] = []) => ({ vulnerable, patched, unaffected });
+  it.each([
+    ['npm: >= with space, partial versions', npmScheme, '4.19.2', lists(['<3.11 || >= 4 <4.5'], ['>= 3.11 <4 || >= 4.5']), false],
+    ['npm: inside the range', npmScheme, '4.4.0', lists(['<3.11 || >= 4 <4.5'], ['>= 3.11 <4 || >= 4.5']), true],
+    ['npm: a pre-release before the fix is vulnerable', npmScheme, '1.2.3-beta.1', lists(['<1.2.3']), true],
+    ['gem: patched only, ammonia-style', rubygemsScheme, '1.9.0', lists([], ['>= 2.1.0', '>= 1.10.0, < 2.0.0']), true],
+    ['gem: pessimistic ~>', rubygemsScheme, '5.2.4.4', lists([], ['~> 5.2.4.3', '>= 6.0.3.1']), false],
+    ['gem: unaffected range wins', rubygemsScheme, '1.6.1', lists([], ['= 1.6.0', '>= 1.6.3'], ['>= 1.6.0, < 1.6.2']), false],
+    ['maven: GitLab range [2.9.0,2.9.10.7)', mavenScheme, '2.9.1', lists(['[2.9.0,2.9.10.7)']), true],
+    ['maven: (,1.4]', mavenScheme, '1.4', lists(['(,1.4]']), true],
+    ['maven: boundary excluded', mavenScheme, '2.9.10.7', lists(['[2.9.0,2.9.10.7)']), false],
+    ['boundary patched version is safe (mix.lock case)', rubygemsScheme, '1.6.14', lists(['<= 1.6.14'], ['1.6.14']), false],
+  ])('%s', (_name, scheme, version, l, want) => {
+    expect(isVulnerable(version, l, scheme)).toBe(want);
+  });
+  it('fixed text: patched list, else the < bounds', () => {
+    expect(fixedText(lists(['< 3.4.0']))).toBe('3.4.0');
+    expect(fixedText(lists(['>= 2.0.0, <= 2.9.10.3'], ['>= 2.9.10.4']))).toBe('>= 2.9.10.4');
+    expect(satisfies('2.0', '[1.0]', mavenScheme)).toBe(false);
+  });
+});

@@ -20,6 +20,7 @@ export interface OsvRange {
 export type AffectedData =
   | { kind: 'osv'; ranges: OsvRange[]; versions: string[] }
   | { kind: 'fixed'; fixed: string }
+  | { kind: 'constraints'; vulnerable: string[]; patched: string[]; unaffected: string[] }
   | { kind: 'unfixed'; status: 'affected' | 'will_not_fix' | 'end_of_life' };
 
 export interface AffectedEntry {

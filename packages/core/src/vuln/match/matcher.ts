@@ -10,6 +10,7 @@ import type { AdvisoryStore } from '../db/store.js';
 import { packageKey } from '../db/importers/osv.js';
 import { SCHEME_BY_TYPE } from '../version/registry.js';
 import { cvss3BaseScore, severityFromScore } from './cvss.js';
+import { fixedText, isVulnerable } from './constraints.js';
 import { evaluateOsv } from './osv-ranges.js';
 
 const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
@@ -70,6 +71,9 @@ export function matchVulnerabilities(packages: readonly Package[], os: OsInfo | 
       if (row.data.kind === 'fixed') {
         if (scheme.compare(installed, row.data.fixed) >= 0) continue;
         fixed = row.data.fixed;
+      } else if (row.data.kind === 'constraints') {
+        if (!isVulnerable(installed, row.data, scheme)) continue;
+        fixed = fixedText(row.data);
       } else if (row.data.kind === 'osv') {
         const verdict = evaluateOsv(installed, row.data.ranges, row.data.versions, scheme);
         if (!verdict.affected) continue;

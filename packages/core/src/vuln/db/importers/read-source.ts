@@ -10,6 +10,7 @@ import { unzipSync } from 'fflate';
 import { BulwarkError } from '../../../model/errors.js';
 import type { Advisory } from '../advisory.js';
 import { isSecDb, secdbToAdvisories } from './alpine-secdb.js';
+import { gitlabToAdvisory, nodeWgToAdvisory, rubySecToAdvisory } from './constraint-feeds.js';
 import { osvToAdvisory } from './osv.js';
 
 export interface ImportedSource {
@@ -62,15 +63,22 @@ export function readAdvisorySource(path: string): ImportedSource {
         if (a) advisories.push(a);
         continue;
       }
-      const kind = 'module_name' in r ? 'Node Security WG' : 'gem' in r ? 'RubySec' : 'package_slug' in r ? 'GitLab advisories' : 'unknown';
-      if (inDirectory && kind === 'unknown') continue; // README-like JSON next to advisories
-      throw new BulwarkError('UNKNOWN_FORMAT', path, `${kind} records are not importable yet (supported: OSV, Alpine secdb)`);
+      const feed = 'module_name' in r ? (['nodejs-security-wg', nodeWgToAdvisory] as const) : 'gem' in r ? (['rubysec', rubySecToAdvisory] as const) : 'package_slug' in r ? (['gitlab', gitlabToAdvisory] as const) : undefined;
+      if (feed) {
+        format ??= feed[0];
+        const a = feed[1](r);
+        if (a) advisories.push(a);
+        continue;
+      }
+      if (inDirectory || format) continue; // README-like JSON next to advisories, or an index record inside a known feed
+      throw new BulwarkError('UNKNOWN_FORMAT', path, 'records are in no format Bulwark imports (OSV, Alpine secdb, Node Security WG, RubySec, GitLab advisories)');
     }
   } catch (err) {
     if (err instanceof BulwarkError) throw err;
     throw new BulwarkError('MALFORMED_MANIFEST', path, `cannot read advisories: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (!format) throw new BulwarkError('UNKNOWN_FORMAT', path, 'no advisory records found');
-  const name = format === 'alpine-secdb' ? `alpine-secdb:${basename(dirname(path))}/${basename(path)}` : `osv:${basename(path).replace(/\.(jsonl\.gz|jsonl|json|zip)$/, '')}`;
+  const stem = basename(path).replace(/\.(jsonl\.gz|jsonl|json|zip)$/, '');
+  const name = format === 'alpine-secdb' ? `alpine-secdb:${basename(dirname(path))}/${basename(path)}` : `${format}:${stem}`;
   return { name, format, advisories };
 }
