@@ -48,3 +48,18 @@ describe('vulnerability scanning (CLI)', () => {
     expect(express.map((v) => [v.id, v.aliases])).toEqual([['CVE-2024-43796', ['GHSA-qw6h-vgh9-j6wx']]]);
   });
 });
+
+describe('Debian OVAL end to end', () => {
+  const oval = join(ADVISORIES, 'debian/oval/oval-definitions-buster.xml.gz');
+  it.skipIf(!existsSync(oval) || !existsSync(IMAGES))('the nginx (Debian 10) image against the buster OVAL', () => {
+    const imp = runCli(['db', 'import', oval]);
+    expect(imp.status).toBe(0);
+    const scan = runCli(['image', join(IMAGES, 'debian-10-buster-nginx.docker.tar'), '-f', 'json', '-q'], { home: imp.home });
+    const report = JSON.parse(scan.stdout) as { vulnerabilities: { id: string; packageName: string; installedVersion: string; fixedVersion?: string }[] };
+    // Raw record: definition "CVE-2019-5094 e2fsprogs", dpkginfo e2fsprogs less than 0:1.44.5-1+deb10u2.
+    // Reported on every binary built from e2fsprogs, each with its own installed version.
+    const hits = report.vulnerabilities.filter((v) => v.id === 'CVE-2019-5094').map((v) => `${v.packageName}@${v.installedVersion}<${v.fixedVersion}`).sort();
+    expect(hits).toEqual(['e2fsprogs@1.44.5-1+deb10u1<1.44.5-1+deb10u2', 'libcom-err2@1.44.5-1+deb10u1<1.44.5-1+deb10u2', 'libext2fs2@1.44.5-1+deb10u1<1.44.5-1+deb10u2', 'libss2@1.44.5-1+deb10u1<1.44.5-1+deb10u2']);
+    expect(report.vulnerabilities.length).toBeGreaterThan(50);
+  }, 60_000);
+});

@@ -12,6 +12,7 @@ import type { Advisory } from '../advisory.js';
 import { isSecDb, secdbToAdvisories } from './alpine-secdb.js';
 import { gitlabToAdvisory, nodeWgToAdvisory, rubySecToAdvisory } from './constraint-feeds.js';
 import { osvToAdvisory } from './osv.js';
+import { isOval, ovalToAdvisories } from './oval.js';
 
 export interface ImportedSource {
   name: string;
@@ -46,7 +47,27 @@ function* records(path: string, inDirectory = false): Generator<[unknown, boolea
   yield [JSON.parse(text), inDirectory];
 }
 
+/** OVAL XML files (Debian, CBL-Mariner), plain or gzip'd. */
+function readOval(path: string): ImportedSource | undefined {
+  if (!/\.xml(\.gz)?$/.test(path) || statSync(path).isDirectory()) return undefined;
+  let data: Buffer = readFileSync(path);
+  if (data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data);
+  const xml = data.toString('utf8');
+  if (!isOval(xml)) throw new BulwarkError('UNKNOWN_FORMAT', path, 'XML file is not an OVAL definitions document');
+  const file = basename(path).replace(/\.gz$/, '');
+  const advisories = ovalToAdvisories(xml, file);
+  if (advisories.length === 0) throw new BulwarkError('UNKNOWN_FORMAT', path, 'no Debian or CBL-Mariner package definitions found in this OVAL file');
+  return { name: `oval:${file.replace(/\.xml$/, '')}`, format: 'oval', advisories };
+}
+
 export function readAdvisorySource(path: string): ImportedSource {
+  try {
+    const oval = readOval(path);
+    if (oval) return oval;
+  } catch (err) {
+    if (err instanceof BulwarkError) throw err;
+    throw new BulwarkError('MALFORMED_MANIFEST', path, `cannot read OVAL definitions: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const advisories: Advisory[] = [];
   let format: string | undefined;
   try {
