@@ -31,15 +31,8 @@ export interface AffectedRow {
   data: AffectedData;
 }
 
-export interface VulnerabilityRow {
-  source: string;
-  id: string;
-  aliases: string[];
-  summary?: string;
-  severity?: Severity;
-  cvss: { version: string; vector: string }[];
-  references: string[];
-}
+/** An advisory's descriptive fields as stored, with the source it came from. */
+export type VulnerabilityRow = Pick<Advisory, 'id' | 'aliases' | 'summary' | 'severity' | 'cvss' | 'references'> & { source: string };
 
 export interface SourceStatus {
   name: string;
