@@ -63,3 +63,16 @@ describe('Debian OVAL end to end', () => {
     expect(report.vulnerabilities.length).toBeGreaterThan(50);
   }, 60_000);
 });
+
+describe('CI gate', () => {
+  it.skipIf(!existsSync(ADVISORIES) || !existsSync(IMAGES))('--exit-code fires only when findings remain after filters and ignore rules', () => {
+    const imp = runCli(['db', 'import', join(ADVISORIES, 'alpine/secdb/v3.10')]);
+    const image = join(IMAGES, 'alpine-3.10.1-4layers.docker.tar');
+    expect(runCli(['image', image, '--exit-code', '7', '-q'], { home: imp.home }).status).toBe(7);
+    // Nothing is rated CRITICAL in secdb alone (no vendor severity): the gate stays open.
+    expect(runCli(['image', image, '--exit-code', '7', '--severity', 'CRITICAL', '-q'], { home: imp.home }).status).toBe(0);
+    const bad = runCli(['image', image, '--severity', 'SEVERE', '-q'], { home: imp.home });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--severity: unknown severity 'SEVERE'/);
+  }, 60_000);
+});

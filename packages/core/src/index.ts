@@ -18,3 +18,5 @@ export { REPORT_FORMATS, renderReport, type ReportFormat } from './report/regist
 export { AdvisoryStore } from './vuln/db/store.js';
 export { readAdvisorySource } from './vuln/db/importers/read-source.js';
 export type { VulnerabilityFinding, Severity, VulnStatus } from './model/finding.js';
+export { readIgnoreFile, readVex } from './policy/policy-files.js';
+export type { PolicyOptions, IgnoreRule, VexStatement } from './policy/suppression.js';

@@ -24,6 +24,9 @@ import {
   type ScanLimits,
   type ScanOptions,
   type ScanReport,
+  type Severity,
+  readIgnoreFile,
+  readVex,
 } from '@bulwark/core';
 import { EXIT_INPUT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { ProgressBar } from '../progress.js';
@@ -42,6 +45,11 @@ export interface ScanFlags {
   includeDevDeps?: boolean;
   db?: string;
   scanners?: string;
+  severity?: string;
+  ignoreUnfixed?: boolean;
+  exitCode?: string;
+  ignorefile?: string;
+  vex?: string[];
 }
 
 type Mode = 'image' | 'rootfs' | 'fs' | 'sbom';
@@ -65,7 +73,12 @@ export function addScanOptions(cmd: Command, mode: Mode): Command {
     .option('-q, --quiet', 'no progress bar')
     .option('--include-dev-deps', 'keep development-only dependencies found in lockfiles')
     .option('--scanners <list>', 'what to look for: vuln (default when an advisory database exists)')
-    .option('--db <path>', 'advisory database (see `bulwark db import`)', defaultDbPath());
+    .option('--db <path>', 'advisory database (see `bulwark db import`)', defaultDbPath())
+    .option('--severity <list>', 'report only these severities (CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)')
+    .option('--ignore-unfixed', 'report only vulnerabilities with a fix')
+    .option('--exit-code <n>', 'exit with this code when vulnerabilities remain after filtering (CI gate)')
+    .option('--ignorefile <path>', 'YAML ignore rules (id, purl, path, reason, expires); default .bulwarkignore if present')
+    .option('--vex <file...>', 'OpenVEX or CycloneDX VEX documents; not_affected statements suppress findings');
   if (mode === 'image' || mode === 'sbom') {
     cmd.option('--platform <os/arch[/variant]>', 'image to pick from a multi-platform index (default linux/amd64)');
     cmd.option('--select <ref>', 'image to pick from a multi-image archive (tag or OCI ref name)');
@@ -96,10 +109,12 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   if (progress) options.onProgress = progress.onProgress;
   const scanners = (flags.scanners ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   for (const s of scanners) if (s !== 'vuln' && s !== 'none') throw new BulwarkError('USAGE', '--scanners', `unknown scanner '${s}' (available: vuln)`);
+  if (flags.exitCode !== undefined && !/^\d{1,3}$/.test(flags.exitCode)) throw new BulwarkError('USAGE', '--exit-code', `'${flags.exitCode}' is not an exit code (0-255)`);
   const wantVuln = scanners.includes('vuln') || (scanners.length === 0 && mode !== 'sbom' && flags.db !== undefined && existsSync(flags.db));
   if (wantVuln) {
     if (!flags.db || !existsSync(flags.db)) throw new BulwarkError('USAGE', flags.db ?? '--db', 'no advisory database here; import advisories first with `bulwark db import PATH…`');
     options.advisories = AdvisoryStore.open(flags.db, { readonly: true });
+    options.policy = policyFrom(flags);
   }
   let report: ScanReport;
   try {
@@ -119,5 +134,26 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   if (flags.format !== 'table' || flags.output) {
     for (const p of report.problems) if (p.level === 'error') process.stderr.write(`bulwark: ${p.input}: ${p.message}\n`);
   }
-  return hasErrors(report.problems) ? EXIT_INPUT_ERROR : EXIT_OK;
+  if (hasErrors(report.problems)) return EXIT_INPUT_ERROR;
+  if (flags.exitCode !== undefined && (report.vulnerabilities?.length ?? 0) > 0) return Number(flags.exitCode);
+  return EXIT_OK;
+}
+
+const SEVERITIES = new Set(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN']);
+
+function policyFrom(flags: ScanFlags): NonNullable<ScanOptions['policy']> {
+  const policy: NonNullable<ScanOptions['policy']> = {};
+  if (flags.severity) {
+    const list = flags.severity.split(',').map((s) => s.trim().toUpperCase());
+    for (const s of list) if (!SEVERITIES.has(s)) throw new BulwarkError('USAGE', '--severity', `unknown severity '${s}' (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN)`);
+    policy.severities = list as Severity[];
+  }
+  if (flags.ignoreUnfixed) policy.ignoreUnfixed = true;
+  const ignoreFile = flags.ignorefile ?? (existsSync('.bulwarkignore') ? '.bulwarkignore' : undefined);
+  if (ignoreFile) {
+    policy.ignoreRules = readIgnoreFile(ignoreFile);
+    policy.ignoreFile = ignoreFile;
+  }
+  if (flags.vex?.length) policy.vex = flags.vex.flatMap(readVex);
+  return policy;
 }

@@ -59,6 +59,8 @@ export interface ScanReport {
   packages: Package[];
   /** Present when vulnerability scanning ran (`--scanners vuln`). */
   vulnerabilities?: VulnerabilityFinding[];
+  /** Findings hidden by filters, ignore rules or VEX, with the reason (kept for audit). */
+  suppressed?: { finding: VulnerabilityFinding; by: string; reason: string }[];
   problems: Problem[];
   timings: Record<string, number>;
 }

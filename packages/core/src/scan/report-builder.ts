@@ -8,6 +8,7 @@ import type { ArtifactKind, ImageConfigSummary, LayerSummary, ScanReport } from 
 import { TOOL_VERSION } from '../version.js';
 import type { AdvisoryStore } from '../vuln/db/store.js';
 import { matchVulnerabilities } from '../vuln/match/matcher.js';
+import { applyPolicy, type PolicyOptions } from '../policy/suppression.js';
 
 export function summarizeConfig(config: ImageConfig): ImageConfigSummary {
   const c = config.config ?? {};
@@ -33,6 +34,7 @@ export function buildReport(args: {
   problems: Problem[];
   timings: Record<string, number>;
   advisories?: AdvisoryStore;
+  policy?: PolicyOptions & { ignoreFile?: string };
 }): ScanReport {
   const report: ScanReport = {
     schemaVersion: 1,
@@ -46,7 +48,11 @@ export function buildReport(args: {
   if (args.inventory.os) report.os = args.inventory.os;
   if (args.advisories) {
     const started = performance.now();
-    report.vulnerabilities = matchVulnerabilities(report.packages, report.os, args.advisories);
+    const matched = matchVulnerabilities(report.packages, report.os, args.advisories);
+    const policy = applyPolicy(matched, args.policy ?? {}, args.policy?.ignoreFile);
+    report.vulnerabilities = policy.findings;
+    if (policy.suppressed.length > 0) report.suppressed = policy.suppressed;
+    report.problems.push(...policy.problems);
     report.timings.matchMs = Math.round(performance.now() - started);
   }
   const src = args.source;

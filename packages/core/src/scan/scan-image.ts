@@ -126,6 +126,7 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     inventory,
     problems,
     ...(options.advisories ? { advisories: options.advisories } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
     timings: { totalMs: Math.round(performance.now() - started), readLayersMs: Math.round(readMs), peakRssKiB: process.resourceUsage().maxRSS },
   });
 }

@@ -3,6 +3,7 @@
  */
 import type { LayerCache } from '../cache/layer-cache.js';
 import type { AdvisoryStore } from '../vuln/db/store.js';
+import type { PolicyOptions } from '../policy/suppression.js';
 import type { ScanLimits } from '../util/limits.js';
 
 export type ProgressEvent =
@@ -24,4 +25,6 @@ export interface ScanOptions {
   includeDevDeps?: boolean;
   /** Match the inventory against this advisory store (vulnerability scanning). */
   advisories?: AdvisoryStore;
+  /** Filters, ignore rules and VEX applied to the findings. */
+  policy?: PolicyOptions & { ignoreFile?: string };
 }

@@ -42,6 +42,7 @@ async function scanDirectory(dir: string, options: ScanOptions, mode: ScanMode):
     inventory,
     problems: [...analysis.problems, ...inventory.problems],
     ...(options.advisories ? { advisories: options.advisories } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
     timings: { totalMs: Math.round(performance.now() - started), peakRssKiB: process.resourceUsage().maxRSS },
   });
 }
