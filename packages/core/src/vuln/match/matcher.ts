@@ -95,7 +95,8 @@ export function matchVulnerabilities(packages: readonly Package[], os: OsInfo | 
         references: meta.references,
         locations: pkg.locations,
       };
-      if (fixed) finding.fixedVersion = fixed;
+      // A zero epoch (`0:8.2.4082-1.cm1`) means "no epoch"; show the version as packages print it.
+      if (fixed) finding.fixedVersion = fixed.replace(/^0:/, '');
       if (meta.from) finding.severitySource = meta.from;
       if (meta.title) finding.title = meta.title;
       perPackage.push(finding);

@@ -25,6 +25,13 @@ export const SCHEME_BY_TYPE: Partial<Record<PackageType, VersionScheme>> = {
   composer: composerScheme,
   nuget: nugetScheme,
   cargo: cargoScheme,
+  // Ecosystems with semver-like versions (Trivy compares these generically too).
+  conan: cargoScheme,
+  hex: cargoScheme,
+  pub: cargoScheme,
+  swift: cargoScheme,
+  // CocoaPods requirements use RubyGems semantics (~>, pre-release letters).
+  cocoapods: rubygemsScheme,
 };
 
 export const ALL_SCHEMES: readonly VersionScheme[] = [dpkgScheme, apkScheme, rpmScheme, npmScheme, pep440Scheme, mavenScheme, rubygemsScheme, goScheme, composerScheme, nugetScheme, cargoScheme];

@@ -15,8 +15,11 @@ export function osvNamespace(ecosystem: string): string | undefined {
   return undefined;
 }
 
+/** How package names are keyed: PEP 503 for PyPI; NuGet and Composer names are case-insensitive. */
 export function packageKey(namespace: string, name: string): string {
-  return namespace === 'pypi' ? pep503(name) : name;
+  if (namespace === 'pypi') return pep503(name);
+  if (namespace === 'nuget' || namespace === 'composer') return name.toLowerCase();
+  return name;
 }
 
 interface OsvRecord {
