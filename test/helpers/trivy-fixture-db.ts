@@ -33,6 +33,19 @@ function namespaceOf(bucket: string): string | undefined {
   if (m) return `${m[1]}:${m[2]}`;
   const mariner = /^CBL-Mariner (\S+)$/.exec(bucket);
   if (mariner) return `cbl-mariner:${mariner[1]}`;
+  const rpmFamilies: [RegExp, string][] = [
+    [/^alma (\d+)$/, 'alma'],
+    [/^rocky (\d+)$/, 'rocky'],
+    [/^Oracle Linux (\d+)$/, 'oracle'],
+    [/^amazon linux (\d+)$/, 'amazon'],
+    [/^Photon OS (\S+)$/, 'photon'],
+    [/^openSUSE Leap (\S+)$/, 'opensuse-leap'],
+  ];
+  for (const [re, family] of rpmFamilies) {
+    const hit = re.exec(bucket);
+    if (hit) return `${family}:${hit[1]}`;
+  }
+  if (bucket === 'openSUSE Tumbleweed') return 'opensuse-tumbleweed';
   return undefined;
 }
 
@@ -49,7 +62,7 @@ export function loadTrivyFixtures(dir: string, store: AdvisoryStore): number {
       const namespace = namespaceOf(bucket);
       if (!namespace) continue;
       const family = namespace.split(':')[0] as string;
-      const isLang = !namespace.includes(':');
+      const isLang = bucket.includes('::');
       const advisories: Advisory[] = [];
       for (const pkgBucket of top.pairs ?? []) {
         for (const pair of pkgBucket.pairs ?? []) {

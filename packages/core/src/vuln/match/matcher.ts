@@ -20,9 +20,27 @@ const SEVERITY_ORDER: Severity[] = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICA
 export function osNamespace(os: OsInfo | undefined): string | undefined {
   if (!os) return undefined;
   const v = os.versionId ?? os.version;
-  if (os.family === 'alpine') return `alpine:${os.version.split('.').slice(0, 2).join('.')}`;
-  if (os.family === 'debian') return `debian:${v.split('.')[0]}`;
-  return `${os.family}:${v}`;
+  const major = v.split('.')[0] ?? v;
+  switch (os.family) {
+    case 'alpine':
+      return `alpine:${os.version.split('.').slice(0, 2).join('.')}`;
+    case 'debian':
+    case 'oracle':
+    case 'rocky':
+      return `${os.family}:${major}`;
+    case 'alma':
+    case 'almalinux':
+      return `alma:${major}`;
+    case 'amazon': {
+      // Amazon Linux 2 / 2022 / 2023 by major; the old "AMI release 2018.03" line is 1.
+      const m = /(\d+)/.exec(v)?.[1] ?? '';
+      return `amazon:${['2', '2022', '2023'].includes(m) ? m : '1'}`;
+    }
+    case 'opensuse-tumbleweed':
+      return 'opensuse-tumbleweed';
+    default:
+      return `${os.family}:${v}`;
+  }
 }
 
 /**
