@@ -3,7 +3,7 @@
  * reports exit code, output, and every file the run created (to prove nothing is written
  * outside the cache and output paths).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -42,4 +42,18 @@ export function runCli(args: string[], opts: { home?: string; timeoutMs?: number
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, home, written: listFiles(home) };
+}
+
+/** Like runCli, without blocking the event loop (for tests that serve HTTP from this process). */
+export function runCliAsync(args: string[], opts: { home?: string } = {}): Promise<CliRun> {
+  const home = opts.home ?? mkdtempSync(join(tmpdir(), 'bulwark-home-'));
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: join(home, '.cache'), NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ status: code ?? -1, stdout, stderr, home, written: listFiles(home) }));
+  });
 }

@@ -20,3 +20,5 @@ export { readAdvisorySource } from './vuln/db/importers/read-source.js';
 export type { VulnerabilityFinding, Severity, VulnStatus } from './model/finding.js';
 export { readIgnoreFile, readVex } from './policy/policy-files.js';
 export type { PolicyOptions, IgnoreRule, VexStatement } from './policy/suppression.js';
+export { updateDatabase } from './vuln/update/update-db.js';
+export { feedsFromBases, readFeedsFile, UPSTREAM_FEEDS, type Feed } from './vuln/update/feeds.js';

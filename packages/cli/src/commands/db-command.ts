@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AdvisoryStore, BulwarkError, defaultCacheDir, readAdvisorySource } from '@bulwark/core';
+import { AdvisoryStore, BulwarkError, defaultCacheDir, feedsFromBases, readAdvisorySource, readFeedsFile, updateDatabase, UPSTREAM_FEEDS } from '@bulwark/core';
 import { EXIT_OK } from '../exit-codes.js';
 
 export function defaultDbPath(): string {
@@ -31,6 +31,21 @@ export function addDbCommands(program: Command, setExit: (code: number) => void)
       } finally {
         store.close();
       }
+      setExit(EXIT_OK);
+    });
+  db.command('update')
+    .option('--db <path>', 'advisory database file', defaultDbPath())
+    .option('--feeds <file>', 'YAML list of feeds (name + urls) or mirror base URLs')
+    .option('--mirror <url...>', 'base URL(s) serving the built-in feeds\' paths (air-gapped mirror)')
+    .option('--retries <n>', 'retries per URL on network errors, 429 and 5xx', '3')
+    .option('--timeout <seconds>', 'per-request timeout', '60')
+    .description('download the configured feeds (conditionally) and replace the database atomically')
+    .action(async (flags: { db: string; feeds?: string; mirror?: string[]; retries: string; timeout: string }) => {
+      const feeds = flags.feeds ? readFeedsFile(flags.feeds) : flags.mirror?.length ? feedsFromBases(flags.mirror) : UPSTREAM_FEEDS;
+      const started = performance.now();
+      const result = await updateDatabase(flags.db, feeds, { retries: Number(flags.retries), backoffMs: 500, timeoutMs: Number(flags.timeout) * 1000, maxBytes: 2 * 1024 ** 3 }, (line) => process.stderr.write(`${line}\n`));
+      const fresh = result.downloads.filter((d) => d.status === 'downloaded').length;
+      process.stderr.write(`updated ${flags.db}: ${result.advisories} advisories from ${result.downloads.length} feeds (${fresh} downloaded, ${result.downloads.length - fresh} not modified) in ${Math.round(performance.now() - started)} ms\n`);
       setExit(EXIT_OK);
     });
   db.command('status')

@@ -59,7 +59,6 @@ export class AdvisoryStore {
     }
     const store = new AdvisoryStore(db, path);
     if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
       db.exec(DDL);
       db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
     }
