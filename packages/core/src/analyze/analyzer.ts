@@ -29,6 +29,11 @@ export interface FileAnalyzer<T = unknown> {
   wants(path: string, mode?: number): boolean;
   /** Files larger than this are skipped with a warning. */
   readonly maxFileSize?: number;
+  /**
+   * Optional cheap check of a wanted file's first bytes (up to 64): false means "not mine",
+   * and the file is not buffered for this analyzer (binary analyzers look for ELF magic).
+   */
+  sniff?(head: Buffer): boolean;
   /** Parse one file. Throw to report it unreadable; return undefined to ignore it. */
   analyze(file: AnalyzerFile): T | undefined | Promise<T | undefined>;
 }

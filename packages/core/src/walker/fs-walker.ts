@@ -10,6 +10,7 @@ import type { Problem } from '../model/problem.js';
 import type { FileAnalyzer } from '../analyze/analyzer.js';
 import type { ScanLimits } from '../util/limits.js';
 import type { AnalyzerOutput, EntryMeta, LayerAnalysis } from './layer-analysis.js';
+import { sniffAccepts } from './layer-walker.js';
 
 /** Directories that hold kernel state, not files, when the root is a live system. */
 const SKIP_DIRS = new Set(['proc', 'sys', 'dev']);
@@ -101,6 +102,7 @@ export async function walkDirectory(root: string, input: string, options: FsWalk
       }
       let content: Buffer;
       try {
+        if (!capture && wanting.some((a) => a.sniff) && !sniffAccepts(wanting, readNoFollow(full, Math.min(64, st.size)))) continue;
         content = readNoFollow(full, st.size);
       } catch (err) {
         problems.push({ level: 'warning', code: 'UNREADABLE_FILE', input: `${input}: /${path}`, message: describeCause(err) });

@@ -54,15 +54,30 @@ function entryType(h: Header): EntryType {
   }
 }
 
-async function readAll(stream: AsyncIterable<unknown>, limit: number): Promise<Buffer | undefined> {
+/**
+ * Buffer an entry, unless `keep(head)` rejects its first bytes (then it is drained and
+ * undefined returned) or it grows past `limit`.
+ */
+async function readAll(stream: AsyncIterable<unknown>, limit: number, keep: (head: Buffer) => boolean = () => true): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
+  let rejected = false;
   for await (const chunk of stream) {
+    if (rejected) continue;
+    if (size === 0 && !keep((chunk as Buffer).subarray(0, 64))) {
+      rejected = true;
+      continue;
+    }
     size += (chunk as Buffer).length;
     if (size > limit) return undefined;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return rejected ? undefined : Buffer.concat(chunks);
+}
+
+/** Whether any analyzer wanting a file would still want it after seeing its first bytes. */
+export function sniffAccepts(analyzers: readonly FileAnalyzer[], head: Buffer): boolean {
+  return analyzers.some((a) => !a.sniff || a.sniff(head));
 }
 
 export async function walkLayer(source: Readable, options: WalkOptions): Promise<WalkResult> {
@@ -158,7 +173,8 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
         return;
       }
       consumed = true;
-      const content = await readAll(stream, limit);
+      const wanting = analyzers.filter((a) => a.wants(path as string, meta.m));
+      const content = await readAll(stream, limit, capture ? undefined : (head) => sniffAccepts(wanting, head));
       if (!content) return;
       if (capture) captured.set(path, content);
       if (wanted) {

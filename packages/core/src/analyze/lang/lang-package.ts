@@ -74,6 +74,7 @@ export interface LangAnalyzerSpec {
   parse(content: Buffer, path: string): LangPkg[] | LangFileData | Promise<LangPkg[] | LangFileData>;
   maxFileSize?: number;
   version?: number;
+  sniff?(head: Buffer): boolean;
 }
 
 /** Paths inside dependency trees are other projects' files, not this project's lockfiles. */
@@ -113,6 +114,7 @@ export function langAnalyzer(spec: LangAnalyzerSpec): PackageAnalyzer<LangFileDa
     modes: spec.modes,
     maxFileSize: spec.maxFileSize ?? 64 * 1024 * 1024,
     wants: spec.wants,
+    ...(spec.sniff ? { sniff: spec.sniff } : {}),
     async analyze({ content, path }) {
       const parsed = await spec.parse(content, path);
       const data: LangFileData = Array.isArray(parsed) ? { packages: parsed } : parsed;

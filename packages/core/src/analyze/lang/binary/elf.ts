@@ -12,7 +12,7 @@ export interface ElfFile {
 }
 
 export function isElf(data: Buffer): boolean {
-  return data.length >= 64 && data[0] === 0x7f && data[1] === 0x45 && data[2] === 0x4c && data[3] === 0x46;
+  return data.length >= 4 && data[0] === 0x7f && data[1] === 0x45 && data[2] === 0x4c && data[3] === 0x46;
 }
 
 interface Section {

@@ -4,7 +4,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { langAnalyzer, pkgKey, type LangPkg } from '../lang-package.js';
-import { parseElf } from '../binary/elf.js';
+import { isElf, parseElf } from '../binary/elf.js';
 
 interface AuditPackage {
   name?: string;
@@ -34,5 +34,6 @@ export const rustBinaryAnalyzer = langAnalyzer({
   modes: ['image'],
   maxFileSize: 512 * 1024 * 1024,
   wants: (_p, mode) => mode !== undefined && (mode & 0o111) !== 0,
+  sniff: isElf,
   parse: parseAuditableBinary,
 });
