@@ -76,3 +76,28 @@ describe('CI gate', () => {
     expect(bad.stderr).toMatch(/--severity: unknown severity 'SEVERE'/);
   }, 60_000);
 });
+
+describe('vulnerability reports', () => {
+  it.skipIf(!existsSync(ADVISORIES) || !existsSync(IMAGES))('CycloneDX with vulnerabilities validates; JUnit is well-formed XML; HTML is self-contained', async () => {
+    const CDX = await import('@cyclonedx/cyclonedx-library');
+    const { XMLParser } = await import('fast-xml-parser');
+    const imp = runCli(['db', 'import', join(ADVISORIES, 'npm/ghsa-subset'), join(ADVISORIES, 'alpine/secdb/v3.19')]);
+    const image = join(IMAGES, 'npm-goof-node-modules.alpine-3.19.oci.tar');
+    const cdx = runCli(['image', image, '-f', 'cyclonedx', '-q'], { home: imp.home });
+    expect(await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(cdx.stdout)).toBeNull();
+    const bom = JSON.parse(cdx.stdout) as { vulnerabilities: { id: string; affects: { ref: string }[]; ratings: { severity: string }[] }[] };
+    expect(bom.vulnerabilities.find((v) => v.id === 'CVE-2024-43796')).toMatchObject({ affects: [{ ref: 'pkg:npm/express@4.19.2' }], ratings: [{ severity: 'medium' }] });
+
+    const junit = runCli(['image', image, '-f', 'junit', '-q'], { home: imp.home });
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(junit.stdout) as { testsuites: { tests: string; failures: string } };
+    expect(Number(xml.testsuites.tests)).toBeGreaterThan(70);
+    expect(Number(xml.testsuites.failures)).toBeGreaterThan(5);
+    expect(junit.stdout).toMatch(/<failure type="MEDIUM" message="CVE-2024-43796 MEDIUM, fixed in 4\.20\.0">/);
+
+    const html = runCli(['image', image, '-f', 'html', '-q'], { home: imp.home });
+    expect(html.stdout).toMatch(/^<!doctype html>/);
+    expect(html.stdout).toMatch(/<svg [^>]*aria-label="vulnerabilities by severity"/);
+    expect(html.stdout).toMatch(/<h3>express@4\.19\.2<\/h3>/);
+    expect(html.stdout).not.toMatch(/<script|<link |src="http/);
+  }, 60_000);
+});

@@ -51,6 +51,33 @@ function properties(pkg: Package): Models.PropertyRepository {
   return repo;
 }
 
+const CDX_SEVERITY: Record<string, Enums.Vulnerability.Severity> = {
+  CRITICAL: Enums.Vulnerability.Severity.Critical,
+  HIGH: Enums.Vulnerability.Severity.High,
+  MEDIUM: Enums.Vulnerability.Severity.Medium,
+  LOW: Enums.Vulnerability.Severity.Low,
+  UNKNOWN: Enums.Vulnerability.Severity.Unknown,
+};
+
+/** Findings as CycloneDX vulnerabilities, each affecting the component it was found in. */
+function addVulnerabilities(bom: Models.Bom, report: ScanReport, components: Map<string, Models.Component>): void {
+  const byId = new Map<string, Models.Vulnerability.Vulnerability>();
+  for (const f of report.vulnerabilities ?? []) {
+    const component = components.get(f.purl);
+    if (!component) continue;
+    let vuln = byId.get(f.id);
+    if (!vuln) {
+      vuln = new Models.Vulnerability.Vulnerability({ bomRef: `vuln:${f.id}`, id: f.id, ...(f.title ? { description: f.title } : {}) });
+      vuln.ratings.add(new Models.Vulnerability.Rating({ severity: CDX_SEVERITY[f.severity] ?? Enums.Vulnerability.Severity.Unknown, ...(f.severitySource?.startsWith('cvss:') ? { vector: f.severitySource.slice(5) } : {}) }));
+      for (const alias of f.aliases) vuln.references.add(new Models.Vulnerability.Reference(alias, new Models.Vulnerability.Source({ name: alias.split('-')[0] ?? alias })));
+      if (f.fixedVersion) vuln.recommendation = `Upgrade to ${f.fixedVersion}`;
+      bom.vulnerabilities.add(vuln);
+      byId.set(f.id, vuln);
+    }
+    vuln.affects.add(new Models.Vulnerability.Affect(component.bomRef));
+  }
+}
+
 export function renderCycloneDx(report: ScanReport): string {
   const bom = new CDX.Models.Bom();
   bom.metadata.timestamp = new Date(report.createdAt);
@@ -106,6 +133,7 @@ export function renderCycloneDx(report: ScanReport): string {
     }
     if (!['deb', 'apk', 'rpm'].includes(pkg.type) && (!pulledIn.has(pkg.purl) || pkg.relationship === 'root')) root.dependencies.add(component.bomRef);
   }
+  addVulnerabilities(bom, report, seen);
   const serializer = new CDX.Serialize.JsonSerializer(new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6));
   return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
 }

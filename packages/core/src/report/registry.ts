@@ -15,6 +15,8 @@ const RENDERERS = {
   json: async (r) => (await import('./json.js')).renderJson(r),
   cyclonedx: async (r) => (await import('./cyclonedx.js')).renderCycloneDx(r),
   'spdx-json': async (r) => (await import('./spdx.js')).renderSpdx(r),
+  junit: async (r) => (await import('./junit.js')).renderJunit(r),
+  html: async (r) => (await import('./html.js')).renderHtml(r),
 } satisfies Record<string, Renderer>;
 
 export type ReportFormat = keyof typeof RENDERERS;
