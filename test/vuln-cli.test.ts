@@ -101,3 +101,19 @@ describe('vulnerability reports', () => {
     expect(html.stdout).not.toMatch(/<script|<link |src="http/);
   }, 60_000);
 });
+
+describe('SBOM in', () => {
+  it.skipIf(!existsSync(ADVISORIES) || !existsSync(IMAGES))('an image, its Bulwark SBOM and Trivy\'s SBOM of it give the same findings', () => {
+    const imp = runCli(['db', 'import', join(ADVISORIES, 'alpine/secdb/v3.10')]);
+    const image = join(IMAGES, 'alpine-3.10.1-4layers.docker.tar');
+    const findings = (stdout: string): string[] =>
+      (JSON.parse(stdout) as { vulnerabilities: { packageName: string; id: string; installedVersion: string; fixedVersion?: string }[] }).vulnerabilities.map((v) => `${v.packageName} ${v.id} ${v.installedVersion} ${v.fixedVersion ?? ''}`).sort();
+    const direct = findings(runCli(['image', image, '-f', 'json', '-q'], { home: imp.home }).stdout);
+    expect(direct.length).toBeGreaterThan(20);
+    runCli(['sbom', image, '--scanners', 'none', '-q', '-o', 'own.cdx.json'], { home: imp.home });
+    const own = runCli(['sbom', join(imp.home, 'own.cdx.json'), '-f', 'json', '-q'], { home: imp.home });
+    expect(findings(own.stdout)).toEqual(direct);
+    const trivy = runCli(['sbom', resolve(import.meta.dirname, 'fixtures/sbom/trivy-alpine-3.10.1.cdx.json'), '-f', 'json', '-q'], { home: imp.home });
+    expect(findings(trivy.stdout)).toEqual(direct);
+  }, 60_000);
+});

@@ -4,6 +4,7 @@
  */
 export { scanImage } from './scan/scan-image.js';
 export { scanFs, scanRootfs } from './scan/scan-rootfs.js';
+export { isCycloneDxJson, scanSbom } from './scan/scan-sbom.js';
 export type { ScanOptions, ProgressEvent } from './scan/scan-options.js';
 export { LayerCache, defaultCacheDir } from './cache/layer-cache.js';
 export { analyzerFingerprint } from './analyze/registry.js';

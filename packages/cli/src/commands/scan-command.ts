@@ -18,8 +18,10 @@ import {
   REPORT_FORMATS,
   renderReport,
   scanImage,
+  isCycloneDxJson,
   scanFs,
   scanRootfs,
+  scanSbom,
   type ReportFormat,
   type ScanLimits,
   type ScanOptions,
@@ -110,7 +112,8 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   const scanners = (flags.scanners ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   for (const s of scanners) if (s !== 'vuln' && s !== 'none') throw new BulwarkError('USAGE', '--scanners', `unknown scanner '${s}' (available: vuln)`);
   if (flags.exitCode !== undefined && !/^\d{1,3}$/.test(flags.exitCode)) throw new BulwarkError('USAGE', '--exit-code', `'${flags.exitCode}' is not an exit code (0-255)`);
-  const wantVuln = scanners.includes('vuln') || (scanners.length === 0 && mode !== 'sbom' && flags.db !== undefined && existsSync(flags.db));
+  const sbomIn = mode === 'sbom' && isCycloneDxJson(target);
+  const wantVuln = scanners.includes('vuln') || (scanners.length === 0 && (mode !== 'sbom' || sbomIn) && flags.db !== undefined && existsSync(flags.db));
   if (wantVuln) {
     if (!flags.db || !existsSync(flags.db)) throw new BulwarkError('USAGE', flags.db ?? '--db', 'no advisory database here; import advisories first with `bulwark db import PATH…`');
     options.advisories = AdvisoryStore.open(flags.db, { readonly: true });
@@ -118,7 +121,8 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   }
   let report: ScanReport;
   try {
-    if (mode === 'fs') report = await scanFs(target, options);
+    if (mode === 'sbom' && isCycloneDxJson(target)) report = await scanSbom(target, options);
+    else if (mode === 'fs') report = await scanFs(target, options);
     else if (mode === 'image' || (mode === 'sbom' && (await isImageDirectory(target)))) report = await scanImage(target, options);
     else if (mode === 'sbom' && !looksLikeRootfs(target)) report = await scanFs(target, options);
     else report = await scanRootfs(target, options);

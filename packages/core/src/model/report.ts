@@ -39,7 +39,7 @@ export interface ImageConfigSummary {
   created?: string;
 }
 
-export type ArtifactKind = 'container-image' | 'rootfs' | 'filesystem';
+export type ArtifactKind = 'container-image' | 'rootfs' | 'filesystem' | 'sbom';
 
 export interface ScanReport {
   schemaVersion: 1;

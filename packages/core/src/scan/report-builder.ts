@@ -30,7 +30,7 @@ export function buildReport(args: {
   format: string;
   source?: ImageSource;
   layers: LayerSummary[];
-  inventory: Inventory;
+  inventory: Pick<Inventory, 'os' | 'packages'>;
   problems: Problem[];
   timings: Record<string, number>;
   advisories?: AdvisoryStore;
