@@ -78,7 +78,7 @@ describe('CI gate', () => {
 });
 
 describe('vulnerability reports', () => {
-  it.skipIf(!existsSync(ADVISORIES) || !existsSync(IMAGES))('CycloneDX with vulnerabilities validates; JUnit is well-formed XML; HTML is self-contained', async () => {
+  it.skipIf(!existsSync(ADVISORIES) || !existsSync(IMAGES))('CycloneDX with vulnerabilities and SARIF validate against their schemas; JUnit is well-formed XML; HTML is self-contained', async () => {
     const CDX = await import('@cyclonedx/cyclonedx-library');
     const { XMLParser } = await import('fast-xml-parser');
     const imp = runCli(['db', 'import', join(ADVISORIES, 'npm/ghsa-subset'), join(ADVISORIES, 'alpine/secdb/v3.19')]);
@@ -93,6 +93,16 @@ describe('vulnerability reports', () => {
     expect(Number(xml.testsuites.tests)).toBeGreaterThan(70);
     expect(Number(xml.testsuites.failures)).toBeGreaterThan(5);
     expect(junit.stdout).toMatch(/<failure type="MEDIUM" message="CVE-2024-43796 MEDIUM, fixed in 4\.20\.0">/);
+
+    const sarif = runCli(['image', image, '-f', 'sarif', '-q'], { home: imp.home });
+    const { default: AjvDraft4 } = await import('ajv-draft-04');
+    const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, 'fixtures/sarif/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+    const validateSarif = new AjvDraft4({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false }).compile(schema);
+    const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; level: string }[] }[] };
+    expect(validateSarif(log), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
+    expect(log.runs[0]?.results.find((r) => r.ruleId === 'CVE-2024-43796')?.level).toBe('warning');
+    (log.runs[0] as unknown as { results: unknown }).results = 'not a list';
+    expect(validateSarif(log)).toBe(false);
 
     const html = runCli(['image', image, '-f', 'html', '-q'], { home: imp.home });
     expect(html.stdout).toMatch(/^<!doctype html>/);

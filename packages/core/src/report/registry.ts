@@ -16,6 +16,7 @@ const RENDERERS = {
   cyclonedx: async (r) => (await import('./cyclonedx.js')).renderCycloneDx(r),
   'spdx-json': async (r) => (await import('./spdx.js')).renderSpdx(r),
   junit: async (r) => (await import('./junit.js')).renderJunit(r),
+  sarif: async (r) => (await import('./sarif.js')).renderSarif(r),
   html: async (r) => (await import('./html.js')).renderHtml(r),
 } satisfies Record<string, Renderer>;
 

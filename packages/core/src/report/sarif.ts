@@ -1,0 +1,55 @@
+/**
+ * SARIF 2.1.0 for code-scanning dashboards (GitHub accepts it): one rule per vulnerability id
+ * with a `security-severity` score, one result per affected package location.
+ */
+import type { Severity } from '../model/finding.js';
+import type { ScanReport } from '../model/report.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
+/** GitHub maps security-severity ≥ 9 to critical, ≥ 7 high, ≥ 4 medium, else low. */
+const SCORE: Record<Severity, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' };
+
+export function renderSarif(report: ScanReport): string {
+  const vulns = report.vulnerabilities ?? [];
+  const rules: Record<string, unknown>[] = [];
+  const index = new Map<string, number>();
+  for (const v of vulns) {
+    if (index.has(v.id)) continue;
+    index.set(v.id, rules.length);
+    const help = `${v.id}${v.aliases.length ? ` (${v.aliases.join(', ')})` : ''}\nPackage: ${v.packageName}\nSeverity: ${v.severity}\n${v.references.slice(0, 5).join('\n')}`;
+    rules.push({
+      id: v.id,
+      name: 'OsPackageOrLibraryVulnerability',
+      shortDescription: { text: v.title ?? v.id },
+      fullDescription: { text: v.title ?? v.id },
+      defaultConfiguration: { level: LEVEL[v.severity] },
+      ...(v.references[0] ? { helpUri: v.references[0] } : {}),
+      help: { text: help, markdown: help.replace(/\n/g, '  \n') },
+      properties: { 'security-severity': SCORE[v.severity], tags: ['vulnerability', 'security', v.severity] },
+    });
+  }
+  const results = vulns.map((v) => ({
+    ruleId: v.id,
+    ruleIndex: index.get(v.id) as number,
+    level: LEVEL[v.severity],
+    message: {
+      text: `${v.packageName} ${v.installedVersion} is affected by ${v.id} (${v.severity})${v.fixedVersion ? `; fixed in ${v.fixedVersion}` : `; status ${v.status}`}.`,
+    },
+    locations: (v.locations.length ? v.locations : [{ path: report.artifact.name }]).map((l) => ({
+      physicalLocation: { artifactLocation: { uri: l.path.replace(/^\/+/, '') || report.artifact.name }, region: { startLine: l.line ?? 1 } },
+      message: { text: `${report.artifact.name}: ${v.purl}` },
+    })),
+  }));
+  const doc = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'bulwark', version: report.tool.version, informationUri: 'https://bulwark.invalid/docs', rules } },
+        results,
+        properties: { target: report.artifact.name, ...(report.os ? { os: `${report.os.family} ${report.os.version}` } : {}) },
+      },
+    ],
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
