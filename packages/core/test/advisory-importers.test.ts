@@ -58,3 +58,14 @@ describe('advisory importers', () => {
     });
   });
 });
+
+describe('Debian security-tracker lists', async () => {
+  const { dsaListToAdvisories } = await import('../src/vuln/db/importers/debian-dsa.js');
+  it('one advisory per CVE with the DSA as alias, fixed version per release; <not-affected> lines ignored', () => {
+    const text = '[29 Mar 2023] DSA-5380-1 xorg-server - security update\n\t{CVE-2023-1393}\n\t[bullseye] - xorg-server 2:1.20.11-1+deb11u6\n[17 Mar 2023] DSA-5356-2 sox - regression update\n\t[bullseye] - sox 14.4.2+git20190427-2+deb11u2\n\t[buster] - sox <not-affected> (vulnerable code not present)\n';
+    expect(dsaListToAdvisories(text)).toEqual([
+      { id: 'CVE-2023-1393', aliases: ['DSA-5380-1'], cvss: [], references: [], summary: 'xorg-server: security update', affected: [{ namespace: 'debian:11', package: 'xorg-server', data: { kind: 'fixed', fixed: '2:1.20.11-1+deb11u6' } }] },
+      { id: 'DSA-5356-2', aliases: [], cvss: [], references: [], summary: 'sox: regression update', affected: [{ namespace: 'debian:11', package: 'sox', data: { kind: 'fixed', fixed: '14.4.2+git20190427-2+deb11u2' } }] },
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import { isSecDb, secdbToAdvisories } from './alpine-secdb.js';
 import { gitlabToAdvisory, nodeWgToAdvisory, rubySecToAdvisory } from './constraint-feeds.js';
 import { osvToAdvisory } from './osv.js';
 import { isOval, ovalToAdvisories } from './oval.js';
+import { dsaListToAdvisories, isDsaList } from './debian-dsa.js';
 
 export interface ImportedSource {
   name: string;
@@ -60,9 +61,17 @@ function readOval(path: string): ImportedSource | undefined {
   return { name: `oval:${file.replace(/\.xml$/, '')}`, format: 'oval', advisories };
 }
 
+/** Debian security-tracker DSA/DLA lists (plain text). */
+function readDsaList(path: string): ImportedSource | undefined {
+  if (statSync(path).isDirectory() || /\.(json|jsonl|gz|zip|xml)$/.test(path)) return undefined;
+  const text = readFileSync(path, 'utf8');
+  if (!isDsaList(text)) return undefined;
+  return { name: `debian-tracker:${basename(dirname(path))}/${basename(path)}`, format: 'debian-tracker', advisories: dsaListToAdvisories(text) };
+}
+
 export function readAdvisorySource(path: string): ImportedSource {
   try {
-    const oval = readOval(path);
+    const oval = readOval(path) ?? readDsaList(path);
     if (oval) return oval;
   } catch (err) {
     if (err instanceof BulwarkError) throw err;
