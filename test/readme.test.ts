@@ -1,6 +1,7 @@
 /** The README's quick-start output must be what the command prints (README stays true). */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { runCli } from './helpers/run-cli.js';
 
@@ -15,4 +16,20 @@ it('README quick-start output matches the real output', () => {
   const run = runCli([verb, resolve(root, target)]);
   expect(run.status).toBe(0);
   expect(run.stdout.replace(resolve(root, target), target)).toBe(shown);
+});
+
+const SECDB = resolve(import.meta.dirname, '../../shared/data/advisories/alpine/secdb');
+
+it.skipIf(!existsSync(SECDB))('README vulnerability example output matches the real output', () => {
+  const root = resolve(import.meta.dirname, '..');
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const section = /### Find vulnerabilities[\s\S]*?```sh\n([\s\S]*?)```[\s\S]*?now prints:\n\n```\n([\s\S]*?)```/.exec(readme);
+  expect(section).not.toBeNull();
+  const [importLine, scanLine] = (section?.[1] ?? '').trim().split('\n').map((l) => l.replace(/#.*$/, '').trim().split(/\s+/).slice(2));
+  const home = mkdtempSync(join(tmpdir(), 'bulwark-readme-'));
+  const relocate = (args: string[]): string[] => args.map((a) => (a.includes('/') ? resolve(root, a) : a));
+  expect(runCli(relocate(importLine ?? []), { home }).status).toBe(0);
+  const scan = runCli(relocate(scanLine ?? []), { home });
+  expect(scan.status).toBe(0);
+  expect(scan.stdout.slice(scan.stdout.indexOf('Vulnerabilities:'))).toBe(section?.[2]);
 });
