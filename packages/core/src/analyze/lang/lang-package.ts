@@ -5,6 +5,7 @@
  */
 import { PackageURL } from 'packageurl-js';
 import type { LangPackageType, Package, Relationship } from '../../model/package.js';
+import { baseName } from '../../util/paths.js';
 import type { AssembleContext, FinalResult, PackageAnalyzer, ScanMode } from '../analyzer.js';
 
 export interface LangPkg {
@@ -82,6 +83,11 @@ export function outsideVendorTrees(path: string): boolean {
   return !/(^|\/)(node_modules|vendor|\.git)\//.test(path);
 }
 
+/** `wants` for a project file known by its exact base name(s), outside vendored trees. */
+export function projectFile(...names: string[]): (path: string) => boolean {
+  return (path) => names.includes(baseName(path)) && outsideVendorTrees(path);
+}
+
 export function toPackages(type: LangPackageType, source: string, result: FinalResult<LangFileData>): Package[] {
   const purls = new Map<string, string>();
   for (const p of result.data.packages) purls.set(pkgKey(p.name, p.version), langPurl(type, p.name, p.version));
@@ -129,6 +135,3 @@ export function langAnalyzer(spec: LangAnalyzerSpec): PackageAnalyzer<LangFileDa
   };
 }
 
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}

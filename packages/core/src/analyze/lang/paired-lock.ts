@@ -5,7 +5,8 @@
  */
 import type { LangPackageType, Package } from '../../model/package.js';
 import type { PackageAnalyzer } from '../analyzer.js';
-import { baseName, outsideVendorTrees, toPackages, type LangPkg } from './lang-package.js';
+import { baseName } from '../../util/paths.js';
+import { toPackages, type LangPkg, projectFile } from './lang-package.js';
 
 export type PairedData<L, M> = { kind: 'lock'; lock: L } | { kind: 'manifest'; manifest: M };
 
@@ -29,7 +30,7 @@ export function pairedLockAnalyzer<L, M>(spec: PairedSpec<L, M>): PackageAnalyze
     version: 1,
     modes: ['fs'],
     maxFileSize: 64 * 1024 * 1024,
-    wants: (p) => (baseName(p) === spec.lockFile || baseName(p) === spec.manifestFile) && outsideVendorTrees(p),
+    wants: projectFile(spec.lockFile, spec.manifestFile),
     analyze({ path, content }) {
       return baseName(path) === spec.lockFile ? { kind: 'lock', lock: spec.parseLock(content) } : { kind: 'manifest', manifest: spec.parseManifest(content) };
     },

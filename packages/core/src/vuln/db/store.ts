@@ -43,6 +43,10 @@ export interface SourceStatus {
 }
 
 export class AdvisoryStore {
+  /** Lookups run once per package and per finding; their statements are prepared once. */
+  private affectedQuery?: Statement;
+  private vulnerabilityQuery?: Statement;
+
   private constructor(
     private readonly db: Database,
     readonly path: string,
@@ -92,12 +96,14 @@ export class AdvisoryStore {
   }
 
   affected(namespace: string, pkg: string): AffectedRow[] {
-    const rows = this.db.prepare('SELECT source, vuln_id, data FROM affected WHERE namespace = ? AND package = ?').all(namespace, pkg) as { source: string; vuln_id: string; data: string }[];
+    this.affectedQuery ??= this.db.prepare('SELECT source, vuln_id, data FROM affected WHERE namespace = ? AND package = ?');
+    const rows = this.affectedQuery.all(namespace, pkg) as { source: string; vuln_id: string; data: string }[];
     return rows.map((r) => ({ source: r.source, vulnId: r.vuln_id, data: JSON.parse(r.data) as AffectedData }));
   }
 
   vulnerability(source: string, id: string): VulnerabilityRow | undefined {
-    const r = this.db.prepare('SELECT * FROM vulnerabilities WHERE source = ? AND id = ?').get(source, id) as Record<string, string | null> | undefined;
+    this.vulnerabilityQuery ??= this.db.prepare('SELECT * FROM vulnerabilities WHERE source = ? AND id = ?');
+    const r = this.vulnerabilityQuery.get(source, id) as Record<string, string | null> | undefined;
     if (!r) return undefined;
     const row: VulnerabilityRow = { source, id, aliases: JSON.parse(r.aliases ?? '[]') as string[], cvss: JSON.parse(r.cvss ?? '[]') as VulnerabilityRow['cvss'], references: JSON.parse(r.refs ?? '[]') as string[] };
     if (r.summary) row.summary = r.summary;

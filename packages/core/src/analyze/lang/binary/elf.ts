@@ -11,6 +11,11 @@ export interface ElfFile {
   readAt(vaddr: bigint, length: number): Buffer | undefined;
 }
 
+/** `wants` for binaries: any file with an execute bit (the ELF sniff then narrows it). */
+export function isExecutable(_path: string, mode?: number): boolean {
+  return mode !== undefined && (mode & 0o111) !== 0;
+}
+
 export function isElf(data: Buffer): boolean {
   return data.length >= 4 && data[0] === 0x7f && data[1] === 0x45 && data[2] === 0x4c && data[3] === 0x46;
 }

@@ -3,7 +3,8 @@
  * `packages.lock.json` (NuGet lock) and `Directory.Packages.props` (central versions).
  */
 import { XMLParser } from 'fast-xml-parser';
-import { baseName, langAnalyzer, outsideVendorTrees, pkgKey, type LangPkg } from '../lang-package.js';
+import { baseName } from '../../../util/paths.js';
+import { langAnalyzer, outsideVendorTrees, pkgKey, type LangPkg, projectFile } from '../lang-package.js';
 
 export function parseDepsJson(content: Buffer): LangPkg[] {
   const json = JSON.parse(content.toString('utf8')) as {
@@ -69,5 +70,5 @@ export function parsePackagesProps(content: Buffer): LangPkg[] {
 }
 
 export const depsJsonAnalyzer = langAnalyzer({ name: 'dotnet-deps', ecosystem: 'nuget', source: 'dotnet-core', modes: ['image', 'fs'], wants: (p) => p.endsWith('.deps.json'), parse: parseDepsJson });
-export const packagesLockAnalyzer = langAnalyzer({ name: 'dotnet-packages-lock', ecosystem: 'nuget', source: 'packages.lock.json', modes: ['fs'], wants: (p) => baseName(p) === 'packages.lock.json' && outsideVendorTrees(p), parse: parsePackagesLock });
+export const packagesLockAnalyzer = langAnalyzer({ name: 'dotnet-packages-lock', ecosystem: 'nuget', source: 'packages.lock.json', modes: ['fs'], wants: projectFile('packages.lock.json'), parse: parsePackagesLock });
 export const packagesPropsAnalyzer = langAnalyzer({ name: 'dotnet-packages-props', ecosystem: 'nuget', source: 'packages-props', modes: ['fs'], wants: (p) => /^Directory\.Packages\.props$/i.test(baseName(p)) && outsideVendorTrees(p), parse: parsePackagesProps });

@@ -4,7 +4,7 @@
  * and the toolchain version reported as the `stdlib` package.
  */
 import { langAnalyzer, type LangPkg } from '../lang-package.js';
-import { isElf, parseElf } from '../binary/elf.js';
+import { isElf, isExecutable, parseElf } from '../binary/elf.js';
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 
@@ -86,7 +86,7 @@ export const goBinaryAnalyzer = langAnalyzer({
   source: 'gobinary',
   modes: ['image'],
   maxFileSize: 512 * 1024 * 1024,
-  wants: (_p, mode) => mode !== undefined && (mode & 0o111) !== 0,
+  wants: isExecutable,
   sniff: isElf,
   parse: parseGoBinary,
 });

@@ -1,5 +1,6 @@
 /** gradle.lockfile: `group:artifact:version=configurations` lines. */
-import { baseName, langAnalyzer, outsideVendorTrees, type LangPkg } from '../lang-package.js';
+import { baseName } from '../../../util/paths.js';
+import { langAnalyzer, outsideVendorTrees, type LangPkg } from '../lang-package.js';
 
 export function parseGradleLock(content: Buffer): LangPkg[] {
   const out: LangPkg[] = [];

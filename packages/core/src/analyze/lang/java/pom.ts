@@ -5,7 +5,7 @@
  * transitive dependencies need a Maven repository and are not fetched (offline by design).
  */
 import { XMLParser } from 'fast-xml-parser';
-import { baseName, outsideVendorTrees, type LangPkg, langAnalyzer, pkgKey } from '../lang-package.js';
+import { type LangPkg, langAnalyzer, pkgKey, projectFile } from '../lang-package.js';
 
 interface PomDependency {
   groupId?: string;
@@ -67,4 +67,4 @@ export function parsePom(content: Buffer): LangPkg[] {
   return out;
 }
 
-export const pomAnalyzer = langAnalyzer({ name: 'java-pom', ecosystem: 'maven', source: 'pom.xml', modes: ['fs'], wants: (p) => baseName(p) === 'pom.xml' && outsideVendorTrees(p), parse: parsePom });
+export const pomAnalyzer = langAnalyzer({ name: 'java-pom', ecosystem: 'maven', source: 'pom.xml', modes: ['fs'], wants: projectFile('pom.xml'), parse: parsePom });

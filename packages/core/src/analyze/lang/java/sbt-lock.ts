@@ -1,5 +1,5 @@
 /** build.sbt.lock (sbt-dependency-lock): `dependencies[]` with org, name, version, configurations. */
-import { baseName, langAnalyzer, outsideVendorTrees, type LangPkg } from '../lang-package.js';
+import { langAnalyzer, type LangPkg, projectFile } from '../lang-package.js';
 
 interface SbtDependency {
   org?: string;
@@ -18,4 +18,4 @@ export function parseSbtLock(content: Buffer): LangPkg[] {
     });
 }
 
-export const sbtLockAnalyzer = langAnalyzer({ name: 'java-sbt-lock', ecosystem: 'maven', source: 'build.sbt.lock', modes: ['fs'], wants: (p) => baseName(p) === 'build.sbt.lock' && outsideVendorTrees(p), parse: parseSbtLock });
+export const sbtLockAnalyzer = langAnalyzer({ name: 'java-sbt-lock', ecosystem: 'maven', source: 'build.sbt.lock', modes: ['fs'], wants: projectFile('build.sbt.lock'), parse: parseSbtLock });

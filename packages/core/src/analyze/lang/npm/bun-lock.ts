@@ -2,7 +2,7 @@
  * bun.lock (text lockfile, JSON with trailing commas): packages are `[ "name@version", … ]`
  * tuples; the root workspace lists direct dependencies, from which dev-only ones are derived.
  */
-import { baseName, langAnalyzer, outsideVendorTrees, pkgKey, type LangPkg } from '../lang-package.js';
+import { langAnalyzer, pkgKey, type LangPkg, projectFile } from '../lang-package.js';
 import { classify } from './dependency-graph.js';
 
 /** Remove trailing commas outside strings (JSONC as bun writes it) without a regex over the file. */
@@ -80,6 +80,6 @@ export const bunLockAnalyzer = langAnalyzer({
   ecosystem: 'npm',
   source: 'bun.lock',
   modes: ['fs'],
-  wants: (p) => baseName(p) === 'bun.lock' && outsideVendorTrees(p),
+  wants: projectFile('bun.lock'),
   parse: parseBunLock,
 });

@@ -2,7 +2,7 @@
  * package-lock.json / npm-shrinkwrap.json, lockfile versions 1 (nested `dependencies`) and
  * 2/3 (flat `packages` keyed by node_modules path, resolved with Node's lookup rules).
  */
-import { outsideVendorTrees, pkgKey, type LangPkg, langAnalyzer, baseName } from '../lang-package.js';
+import { pkgKey, type LangPkg, langAnalyzer, projectFile } from '../lang-package.js';
 
 interface V1Dep {
   version?: string;
@@ -99,6 +99,6 @@ export const packageLockAnalyzer = langAnalyzer({
   ecosystem: 'npm',
   source: 'package-lock.json',
   modes: ['fs'],
-  wants: (p) => (baseName(p) === 'package-lock.json' || baseName(p) === 'npm-shrinkwrap.json') && outsideVendorTrees(p),
+  wants: projectFile('package-lock.json', 'npm-shrinkwrap.json'),
   parse: parsePackageLock,
 });

@@ -3,7 +3,7 @@
  * (`name@1.0.0` keys, `snapshots`, dev-ness derived from the importers).
  */
 import { parse as parseYaml } from 'yaml';
-import { baseName, langAnalyzer, outsideVendorTrees, pkgKey, type LangPkg } from '../lang-package.js';
+import { langAnalyzer, pkgKey, type LangPkg, projectFile } from '../lang-package.js';
 import { classify } from './dependency-graph.js';
 
 interface PnpmPackage {
@@ -91,6 +91,6 @@ export const pnpmLockAnalyzer = langAnalyzer({
   ecosystem: 'npm',
   source: 'pnpm-lock.yaml',
   modes: ['fs'],
-  wants: (p) => baseName(p) === 'pnpm-lock.yaml' && outsideVendorTrees(p),
+  wants: projectFile('pnpm-lock.yaml'),
   parse: parsePnpmLock,
 });

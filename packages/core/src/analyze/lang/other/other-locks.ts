@@ -3,7 +3,7 @@
  * (Dart), Package.resolved (Swift PM) and Podfile.lock (CocoaPods).
  */
 import { parse as parseYaml } from 'yaml';
-import { baseName, langAnalyzer, outsideVendorTrees, pkgKey, type LangPkg } from '../lang-package.js';
+import { langAnalyzer, pkgKey, type LangPkg, projectFile } from '../lang-package.js';
 
 /** `zlib/1.2.12@user/channel#rev%ts` → name, version. */
 function conanRef(ref: string): { name: string; version: string } | undefined {
@@ -99,8 +99,8 @@ export function parsePodfileLock(content: Buffer): LangPkg[] {
   return [...out.values()];
 }
 
-export const conanLockAnalyzer = langAnalyzer({ name: 'conan-lock', ecosystem: 'conan', source: 'conan.lock', modes: ['fs'], wants: (p) => baseName(p) === 'conan.lock' && outsideVendorTrees(p), parse: parseConanLock });
-export const mixLockAnalyzer = langAnalyzer({ name: 'hex-mix-lock', ecosystem: 'hex', source: 'mix.lock', modes: ['fs'], wants: (p) => baseName(p) === 'mix.lock' && outsideVendorTrees(p), parse: parseMixLock });
-export const pubspecLockAnalyzer = langAnalyzer({ name: 'dart-pubspec-lock', ecosystem: 'pub', source: 'pubspec.lock', modes: ['fs'], wants: (p) => baseName(p) === 'pubspec.lock' && outsideVendorTrees(p), parse: parsePubspecLock });
-export const swiftResolvedAnalyzer = langAnalyzer({ name: 'swift-package-resolved', ecosystem: 'swift', source: 'Package.resolved', modes: ['fs'], wants: (p) => baseName(p) === 'Package.resolved' && outsideVendorTrees(p), parse: parsePackageResolved });
-export const podfileLockAnalyzer = langAnalyzer({ name: 'cocoapods-podfile-lock', ecosystem: 'cocoapods', source: 'Podfile.lock', modes: ['fs'], wants: (p) => baseName(p) === 'Podfile.lock' && outsideVendorTrees(p), parse: parsePodfileLock });
+export const conanLockAnalyzer = langAnalyzer({ name: 'conan-lock', ecosystem: 'conan', source: 'conan.lock', modes: ['fs'], wants: projectFile('conan.lock'), parse: parseConanLock });
+export const mixLockAnalyzer = langAnalyzer({ name: 'hex-mix-lock', ecosystem: 'hex', source: 'mix.lock', modes: ['fs'], wants: projectFile('mix.lock'), parse: parseMixLock });
+export const pubspecLockAnalyzer = langAnalyzer({ name: 'dart-pubspec-lock', ecosystem: 'pub', source: 'pubspec.lock', modes: ['fs'], wants: projectFile('pubspec.lock'), parse: parsePubspecLock });
+export const swiftResolvedAnalyzer = langAnalyzer({ name: 'swift-package-resolved', ecosystem: 'swift', source: 'Package.resolved', modes: ['fs'], wants: projectFile('Package.resolved'), parse: parsePackageResolved });
+export const podfileLockAnalyzer = langAnalyzer({ name: 'cocoapods-podfile-lock', ecosystem: 'cocoapods', source: 'Podfile.lock', modes: ['fs'], wants: projectFile('Podfile.lock'), parse: parsePodfileLock });

@@ -2,7 +2,8 @@
  * PHP Composer: composer.lock (`packages`, and `packages-dev` marked dev) in projects, and
  * `vendor/composer/installed.json` (both its v1 array and v2 object forms) where installed.
  */
-import { baseName, langAnalyzer, pkgKey, type LangPkg } from '../lang-package.js';
+import { baseName } from '../../../util/paths.js';
+import { langAnalyzer, pkgKey, type LangPkg } from '../lang-package.js';
 import { classify } from '../npm/dependency-graph.js';
 import { pairedLockAnalyzer } from '../paired-lock.js';
 

@@ -1,5 +1,5 @@
 /** Pipfile.lock: `default` packages, and `develop` ones marked dev. */
-import { baseName, langAnalyzer, outsideVendorTrees, type LangPkg } from '../lang-package.js';
+import { langAnalyzer, type LangPkg, projectFile } from '../lang-package.js';
 
 type Section = Record<string, { version?: string }>;
 
@@ -22,6 +22,6 @@ export const pipfileLockAnalyzer = langAnalyzer({
   ecosystem: 'pypi',
   source: 'Pipfile.lock',
   modes: ['fs'],
-  wants: (p) => baseName(p) === 'Pipfile.lock' && outsideVendorTrees(p),
+  wants: projectFile('Pipfile.lock'),
   parse: parsePipfileLock,
 });

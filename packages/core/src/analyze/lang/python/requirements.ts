@@ -2,7 +2,8 @@
  * pip requirements files (`requirements*.txt`): pinned `name==version` lines only, with
  * extras, environment markers, hashes and comments stripped; `-r`/`-e`/URLs are skipped.
  */
-import { baseName, langAnalyzer, outsideVendorTrees, type LangPkg } from '../lang-package.js';
+import { baseName } from '../../../util/paths.js';
+import { langAnalyzer, outsideVendorTrees, type LangPkg } from '../lang-package.js';
 
 export function parseRequirements(content: Buffer): LangPkg[] {
   const out: LangPkg[] = [];

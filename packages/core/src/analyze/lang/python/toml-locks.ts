@@ -4,7 +4,8 @@
  */
 import { parse as parseToml } from 'smol-toml';
 import { classify } from '../npm/dependency-graph.js';
-import { baseName, langAnalyzer, outsideVendorTrees, pep503, pkgKey, type LangPkg } from '../lang-package.js';
+import { baseName } from '../../../util/paths.js';
+import { langAnalyzer, outsideVendorTrees, pep503, pkgKey, type LangPkg, projectFile } from '../lang-package.js';
 import { pairedLockAnalyzer } from '../paired-lock.js';
 
 interface LockPackage {
@@ -98,5 +99,5 @@ export const poetryLockAnalyzer = pairedLockAnalyzer<LangPkg[], PyProject>({
     return packages;
   },
 });
-export const uvLockAnalyzer = langAnalyzer({ name: 'python-uv-lock', ecosystem: 'pypi', source: 'uv.lock', modes: ['fs'], wants: (p) => baseName(p) === 'uv.lock' && outsideVendorTrees(p), parse: parseUvLock });
+export const uvLockAnalyzer = langAnalyzer({ name: 'python-uv-lock', ecosystem: 'pypi', source: 'uv.lock', modes: ['fs'], wants: projectFile('uv.lock'), parse: parseUvLock });
 export const pylockAnalyzer = langAnalyzer({ name: 'python-pylock', ecosystem: 'pypi', source: 'pylock.toml', modes: ['fs'], wants: (p) => /^pylock(\.[\w-]+)?\.toml$/.test(baseName(p)) && outsideVendorTrees(p), parse: parsePylock });

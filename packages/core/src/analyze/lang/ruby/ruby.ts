@@ -3,7 +3,7 @@
  * gems' `specifications/*.gemspec` (name, version, licences read from the Ruby source as
  * literals, never evaluated).
  */
-import { baseName, langAnalyzer, outsideVendorTrees, pkgKey, type LangPkg } from '../lang-package.js';
+import { langAnalyzer, pkgKey, type LangPkg, projectFile } from '../lang-package.js';
 
 /** `1.10.4-x86_64-linux` → `1.10.4`: platform gems carry the platform in the version. */
 const stripPlatform = (v: string): string => v.replace(/-(?:x86|x64|arm|aarch64|universal|java|mingw|mswin|darwin|linux|musl)[\w.-]*$/, '');
@@ -67,7 +67,7 @@ export function parseGemspec(content: Buffer): LangPkg[] {
   return [{ name, version, licenses }];
 }
 
-export const gemfileLockAnalyzer = langAnalyzer({ name: 'ruby-gemfile-lock', ecosystem: 'gem', source: 'Gemfile.lock', modes: ['fs'], wants: (p) => (baseName(p) === 'Gemfile.lock' || baseName(p) === 'gems.locked') && outsideVendorTrees(p), parse: parseGemfileLock });
+export const gemfileLockAnalyzer = langAnalyzer({ name: 'ruby-gemfile-lock', ecosystem: 'gem', source: 'Gemfile.lock', modes: ['fs'], wants: projectFile('Gemfile.lock', 'gems.locked'), parse: parseGemfileLock });
 export const gemspecAnalyzer = langAnalyzer({
   name: 'ruby-gemspec',
   ecosystem: 'gem',

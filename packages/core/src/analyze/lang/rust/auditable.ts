@@ -4,7 +4,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { langAnalyzer, pkgKey, type LangPkg } from '../lang-package.js';
-import { isElf, parseElf } from '../binary/elf.js';
+import { isElf, isExecutable, parseElf } from '../binary/elf.js';
 
 interface AuditPackage {
   name?: string;
@@ -33,7 +33,7 @@ export const rustBinaryAnalyzer = langAnalyzer({
   source: 'rustbinary',
   modes: ['image'],
   maxFileSize: 512 * 1024 * 1024,
-  wants: (_p, mode) => mode !== undefined && (mode & 0o111) !== 0,
+  wants: isExecutable,
   sniff: isElf,
   parse: parseAuditableBinary,
 });
