@@ -49,14 +49,14 @@ export interface OciLayerSpec {
 }
 
 /** Writes an OCI image layout directory; returns the manifest digest. */
-export function writeOciLayout(dir: string, layers: OciLayerSpec[], opts: { architecture?: string; manifestMediaType?: string; skipBlob?: number; rawManifest?: string } = {}): string {
+export function writeOciLayout(dir: string, layers: OciLayerSpec[], opts: { architecture?: string; manifestMediaType?: string; skipBlob?: number; rawManifest?: string; config?: Record<string, unknown>; history?: { created_by: string }[] } = {}): string {
   mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
   const put = (data: Buffer | string): string => {
     const d = sha256(data);
     writeFileSync(join(dir, 'blobs', 'sha256', d.slice(7)), data);
     return d;
   };
-  const config = JSON.stringify({ architecture: opts.architecture ?? 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => sha256(l.tar ?? l.blob)) }, config: {} });
+  const config = JSON.stringify({ architecture: opts.architecture ?? 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => sha256(l.tar ?? l.blob)) }, config: opts.config ?? {}, ...(opts.history ? { history: opts.history } : {}) });
   const configDigest = put(config);
   const layerDescs = layers.map((l, i) => {
     const digest = l.digest ?? sha256(l.blob);

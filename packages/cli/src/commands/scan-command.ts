@@ -10,6 +10,8 @@ import {
   AdvisoryStore,
   analyzerFingerprint,
   BulwarkError,
+  ContentScanner,
+  DEFAULT_CONTENT_MAX_FILE_SIZE,
   DEFAULT_LIMITS,
   defaultCacheDir,
   hasErrors,
@@ -52,6 +54,8 @@ export interface ScanFlags {
   exitCode?: string;
   ignorefile?: string;
   vex?: string[];
+  malwareDb?: string;
+  maxFileSize?: string;
 }
 
 type Mode = 'image' | 'rootfs' | 'fs' | 'sbom';
@@ -74,7 +78,9 @@ export function addScanOptions(cmd: Command, mode: Mode): Command {
     .option('--max-layer-size <size>', 'refuse layers larger than this when uncompressed', '16G')
     .option('-q, --quiet', 'no progress bar')
     .option('--include-dev-deps', 'keep development-only dependencies found in lockfiles')
-    .option('--scanners <list>', 'what to look for: vuln (default when an advisory database exists)')
+    .option('--scanners <list>', 'what to look for: vuln, secret, malware (default: vuln when an advisory database exists)')
+    .option('--malware-db <dir>', 'ClamAV signature directory (.hdb .hsb .ndb .ldb) for --scanners malware; EICAR is built in')
+    .option('--max-file-size <size>', 'files larger than this are not read by the secret and malware scanners', '10M')
     .option('--db <path>', 'advisory database (see `bulwark db import`)', defaultDbPath())
     .option('--severity <list>', 'report only these severities (CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)')
     .option('--ignore-unfixed', 'report only vulnerabilities with a fix')
@@ -110,14 +116,23 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   }
   if (progress) options.onProgress = progress.onProgress;
   const scanners = (flags.scanners ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-  for (const s of scanners) if (s !== 'vuln' && s !== 'none') throw new BulwarkError('USAGE', '--scanners', `unknown scanner '${s}' (available: vuln)`);
+  for (const s of scanners) if (!['vuln', 'secret', 'malware', 'none'].includes(s)) throw new BulwarkError('USAGE', '--scanners', `unknown scanner '${s}' (available: vuln, secret, malware)`);
+  if (flags.malwareDb && !scanners.includes('malware')) throw new BulwarkError('USAGE', '--malware-db', 'given without --scanners malware');
+  if ((scanners.includes('secret') || scanners.includes('malware')) && mode !== 'sbom') {
+    options.content = new ContentScanner({
+      secrets: scanners.includes('secret'),
+      malware: scanners.includes('malware'),
+      maxFileSize: sizeFlag(flags.maxFileSize, '--max-file-size', DEFAULT_CONTENT_MAX_FILE_SIZE),
+      ...(flags.malwareDb ? { malwareDb: flags.malwareDb } : {}),
+    });
+  }
   if (flags.exitCode !== undefined && !/^\d{1,3}$/.test(flags.exitCode)) throw new BulwarkError('USAGE', '--exit-code', `'${flags.exitCode}' is not an exit code (0-255)`);
   const sbomIn = mode === 'sbom' && isCycloneDxJson(target);
   const wantVuln = scanners.includes('vuln') || (scanners.length === 0 && (mode !== 'sbom' || sbomIn) && flags.db !== undefined && existsSync(flags.db));
+  if (wantVuln || options.content) options.policy = policyFrom(flags);
   if (wantVuln) {
     if (!flags.db || !existsSync(flags.db)) throw new BulwarkError('USAGE', flags.db ?? '--db', 'no advisory database here; import advisories first with `bulwark db import PATH…`');
     options.advisories = AdvisoryStore.open(flags.db, { readonly: true });
-    options.policy = policyFrom(flags);
   }
   let report: ScanReport;
   try {
@@ -129,6 +144,7 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   } finally {
     progress?.finish();
     options.advisories?.close();
+    await options.content?.close();
   }
   const color = !flags.output && process.stdout.isTTY && !process.env.NO_COLOR;
   const text = await renderReport(report, flags.format, { color });
@@ -139,7 +155,8 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
     for (const p of report.problems) if (p.level === 'error') process.stderr.write(`bulwark: ${p.input}: ${p.message}\n`);
   }
   if (hasErrors(report.problems)) return EXIT_INPUT_ERROR;
-  if (flags.exitCode !== undefined && (report.vulnerabilities?.length ?? 0) > 0) return Number(flags.exitCode);
+  const remaining = (report.vulnerabilities?.length ?? 0) + (report.secrets?.length ?? 0) + (report.malware?.length ?? 0);
+  if (flags.exitCode !== undefined && remaining > 0) return Number(flags.exitCode);
   return EXIT_OK;
 }
 

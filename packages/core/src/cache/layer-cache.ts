@@ -11,6 +11,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash, randomBytes } from 'node:crypto';
 import { BulwarkError } from '../model/errors.js';
 import type { LayerAnalysis } from '../walker/layer-analysis.js';
+import type { LayerContent } from '../content/content-types.js';
 
 export const CACHE_FORMAT = 1;
 const SUFFIX = '.layer.json.gz';
@@ -36,13 +37,12 @@ export class LayerCache {
     }
   }
 
-  private file(diffId: string): string {
-    const name = createHash('sha256').update(`${CACHE_FORMAT}|${this.fingerprint}|${diffId}`).digest('hex');
+  private file(diffId: string, kind = ''): string {
+    const name = createHash('sha256').update(`${CACHE_FORMAT}|${kind}${this.fingerprint}|${diffId}`).digest('hex');
     return join(this.dir, `${name}${SUFFIX}`);
   }
 
-  get(diffId: string): LayerAnalysis | undefined {
-    const file = this.file(diffId);
+  private read<T>(file: string, valid: (value: T) => boolean): T | undefined {
     let raw: Buffer;
     try {
       raw = readFileSync(file);
@@ -50,11 +50,11 @@ export class LayerCache {
       return undefined;
     }
     try {
-      const analysis = JSON.parse(gunzipSync(raw).toString('utf8')) as LayerAnalysis;
-      if (analysis.diffId !== diffId || !Array.isArray(analysis.entries)) throw new Error('mismatched entry');
+      const value = JSON.parse(gunzipSync(raw).toString('utf8')) as T;
+      if (!valid(value)) throw new Error('mismatched entry');
       const now = new Date();
       utimesSync(file, now, now);
-      return analysis;
+      return value;
     } catch {
       try {
         unlinkSync(file);
@@ -65,11 +65,10 @@ export class LayerCache {
     }
   }
 
-  put(analysis: LayerAnalysis): void {
-    const file = this.file(analysis.diffId);
+  private write(file: string, value: unknown): void {
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      writeFileSync(tmp, gzipSync(JSON.stringify(analysis), { level: 1 }), { mode: 0o600 });
+      writeFileSync(tmp, gzipSync(JSON.stringify(value), { level: 1 }), { mode: 0o600 });
       renameSync(tmp, file);
     } catch {
       try {
@@ -80,6 +79,23 @@ export class LayerCache {
       return; // a cache that cannot be written only costs speed
     }
     this.evict();
+  }
+
+  get(diffId: string): LayerAnalysis | undefined {
+    return this.read<LayerAnalysis>(this.file(diffId), (a) => a.diffId === diffId && Array.isArray(a.entries));
+  }
+
+  put(analysis: LayerAnalysis): void {
+    this.write(this.file(analysis.diffId), analysis);
+  }
+
+  /** Secret/malware results of a layer, keyed also by the content scanner's own fingerprint. */
+  getContent(diffId: string, fingerprint: string): LayerContent | undefined {
+    return this.read<LayerContent & { diffId: string }>(this.file(diffId, `content:${fingerprint}|`), (c) => c.diffId === diffId && c.fingerprint === fingerprint && Array.isArray(c.files));
+  }
+
+  putContent(diffId: string, content: LayerContent): void {
+    this.write(this.file(diffId, `content:${content.fingerprint}|`), { ...content, diffId });
   }
 
   /** Delete least-recently-used entries until the cache fits `maxBytes`. */

@@ -5,6 +5,7 @@
 import type { OsInfo, Package } from './package.js';
 import type { Problem } from './problem.js';
 import type { VulnerabilityFinding } from './finding.js';
+import type { MalwareFinding, SecretFinding } from './content-finding.js';
 
 export interface LayerSummary {
   index: number;
@@ -59,10 +60,28 @@ export interface ScanReport {
   packages: Package[];
   /** Present when vulnerability scanning ran (`--scanners vuln`). */
   vulnerabilities?: VulnerabilityFinding[];
+  /** Present when secret scanning ran (`--scanners secret`). */
+  secrets?: SecretFinding[];
+  /** Present when malware scanning ran (`--scanners malware`). */
+  malware?: MalwareFinding[];
+  /** What the content scanners read. */
+  contentScan?: ContentScanSummary;
+  /** Secret and malware findings hidden by the severity filter or ignore rules. */
+  suppressedContent?: { finding: SecretFinding | MalwareFinding; by: string; reason: string }[];
   /** Findings hidden by filters, ignore rules or VEX, with the reason (kept for audit). */
   suppressed?: { finding: VulnerabilityFinding; by: string; reason: string }[];
   problems: Problem[];
   timings: Record<string, number>;
+}
+
+export interface ContentScanSummary {
+  scanners: ('secret' | 'malware')[];
+  filesScanned: number;
+  bytesScanned: number;
+  /** Files over the size limit that were not read. */
+  skippedLarge: number;
+  maxFileSize: number;
+  malwareDatabase?: { source: string; signatures: number; unsupported: number };
 }
 
 export function hasErrors(problems: readonly Problem[]): boolean {

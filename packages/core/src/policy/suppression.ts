@@ -62,15 +62,21 @@ function names(f: VulnerabilityFinding): string[] {
   return [f.id, ...f.aliases];
 }
 
-export function applyPolicy(findings: readonly VulnerabilityFinding[], options: PolicyOptions, ignoreFile?: string): PolicyResult {
+/** The ignore rules still in force today, and a warning for each expired one. */
+export function activeIgnoreRules(options: PolicyOptions, ignoreFile?: string): { active: IgnoreRule[]; problems: Problem[] } {
   const today = (options.now ?? new Date()).toISOString().slice(0, 10);
   const problems: Problem[] = [];
-  const activeRules: IgnoreRule[] = [];
+  const active: IgnoreRule[] = [];
   for (const rule of options.ignoreRules ?? []) {
     if (rule.expires && rule.expires < today) {
       problems.push({ level: 'warning', code: 'SKIPPED_FILE', input: ignoreFile ?? 'ignore file', message: `ignore rule for ${rule.id} expired on ${rule.expires} and no longer applies` });
-    } else activeRules.push(rule);
+    } else active.push(rule);
   }
+  return { active, problems };
+}
+
+export function applyPolicy(findings: readonly VulnerabilityFinding[], options: PolicyOptions, ignoreFile?: string): PolicyResult {
+  const { active: activeRules, problems } = activeIgnoreRules(options, ignoreFile);
   const kept: VulnerabilityFinding[] = [];
   const suppressed: Suppressed[] = [];
   for (const f of findings) {

@@ -4,6 +4,7 @@
  */
 import type { Severity } from '../model/finding.js';
 import type { ScanReport } from '../model/report.js';
+import { contentMessage } from './content-text.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
 /** GitHub maps security-severity ≥ 9 to critical, ≥ 7 high, ≥ 4 medium, else low. */
@@ -28,7 +29,7 @@ export function renderSarif(report: ScanReport): string {
       properties: { 'security-severity': SCORE[v.severity], tags: ['vulnerability', 'security', v.severity] },
     });
   }
-  const results = vulns.map((v) => ({
+  const results: Record<string, unknown>[] = vulns.map((v) => ({
     ruleId: v.id,
     ruleIndex: index.get(v.id) as number,
     level: LEVEL[v.severity],
@@ -40,6 +41,32 @@ export function renderSarif(report: ScanReport): string {
       message: { text: `${report.artifact.name}: ${v.purl}` },
     })),
   }));
+  for (const f of [...(report.secrets ?? []), ...(report.malware ?? [])]) {
+    const id = f.kind === 'secret' ? f.ruleId : `malware:${f.signature}`;
+    if (!index.has(id)) {
+      index.set(id, rules.length);
+      const text = f.kind === 'secret' ? f.title : `Malware signature ${f.signature}`;
+      rules.push({
+        id,
+        name: f.kind === 'secret' ? 'ExposedSecret' : 'Malware',
+        shortDescription: { text },
+        fullDescription: { text },
+        defaultConfiguration: { level: LEVEL[f.severity] },
+        help: { text, markdown: text },
+        properties: { 'security-severity': SCORE[f.severity], tags: [f.kind, 'security', f.severity] },
+      });
+    }
+    const uri = f.path.startsWith('/') ? f.path.slice(1).split('!/')[0] : report.artifact.name;
+    const region = f.kind === 'secret' && f.source === 'file' ? { startLine: f.line, startColumn: f.column, ...(f.endLine ? { endLine: f.endLine } : {}) } : { startLine: 1 };
+    results.push({
+      ruleId: id,
+      ruleIndex: index.get(id) as number,
+      level: LEVEL[f.severity],
+      message: { text: contentMessage(f) },
+      locations: [{ physicalLocation: { artifactLocation: { uri: uri || report.artifact.name }, region }, message: { text: `${report.artifact.name}: ${f.path}` } }],
+      ...(f.kind === 'secret' ? { partialFingerprints: { 'bulwarkSecret/v1': f.fingerprint } } : {}),
+    });
+  }
   const doc = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

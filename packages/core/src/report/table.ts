@@ -5,6 +5,7 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { ScanReport } from '../model/report.js';
+import { layerStory, secretWhere } from './content-text.js';
 
 export interface TableOptions {
   color: boolean;
@@ -53,6 +54,35 @@ export function renderTable(report: ScanReport, options: TableOptions = { color:
       for (const f of v) table.push([f.packageName, f.id, f.severity, f.status, f.installedVersion, f.fixedVersion ?? '', (f.title ?? '').slice(0, 60)]);
       lines.push(table.toString());
     }
+  }
+  if (report.secrets) {
+    const s = report.secrets;
+    lines.push(c.bold(`Secrets: ${s.length}`));
+    if (s.length > 0) {
+      const table = new Table({
+        head: ['Rule', 'Severity', 'Location', 'Match', 'Layers'],
+        style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [], compact: true },
+      });
+      for (const f of s) table.push([f.ruleId, f.severity, secretWhere(f), f.match, layerStory(f.layer)]);
+      lines.push(table.toString());
+    }
+  }
+  if (report.malware) {
+    const m = report.malware;
+    lines.push(c.bold(`Malware: ${m.length}`));
+    if (m.length > 0) {
+      const table = new Table({
+        head: ['Signature', 'Engine', 'Path', 'Layers'],
+        style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [], compact: true },
+      });
+      for (const f of m) table.push([f.signature, f.engine, f.path, layerStory(f.layer)]);
+      lines.push(table.toString());
+    }
+  }
+  if (report.contentScan) {
+    const cs = report.contentScan;
+    const db = cs.malwareDatabase ? `; malware database ${cs.malwareDatabase.source}: ${cs.malwareDatabase.signatures} signatures (${cs.malwareDatabase.unsupported} unsupported, skipped)` : '';
+    lines.push(`Content scanned (${cs.scanners.join(', ')}): ${cs.filesScanned} files, ${(cs.bytesScanned / 1048576).toFixed(1)} MiB; ${cs.skippedLarge} files over ${cs.maxFileSize} bytes not read${db}`);
   }
   if (report.problems.length > 0) {
     lines.push(c.bold('Problems:'));

@@ -8,7 +8,18 @@ import type { ArtifactKind, ImageConfigSummary, LayerSummary, ScanReport } from 
 import { TOOL_VERSION } from '../version.js';
 import type { AdvisoryStore } from '../vuln/db/store.js';
 import { matchVulnerabilities } from '../vuln/match/matcher.js';
-import { applyPolicy, type PolicyOptions } from '../policy/suppression.js';
+import { activeIgnoreRules, applyPolicy, type PolicyOptions } from '../policy/suppression.js';
+import { applyContentPolicy } from '../policy/content-policy.js';
+import type { MalwareFinding, SecretFinding } from '../model/content-finding.js';
+import type { ContentScanSettings, LayerContent } from '../content/content-types.js';
+
+export interface ContentResults {
+  secrets: SecretFinding[];
+  malware: MalwareFinding[];
+  settings?: ContentScanSettings;
+  layers: LayerContent[];
+  database?: { source: string; loaded: number; skipped: number };
+}
 
 export function summarizeConfig(config: ImageConfig): ImageConfigSummary {
   const c = config.config ?? {};
@@ -35,6 +46,7 @@ export function buildReport(args: {
   timings: Record<string, number>;
   advisories?: AdvisoryStore;
   policy?: PolicyOptions & { ignoreFile?: string };
+  content?: ContentResults;
 }): ScanReport {
   const report: ScanReport = {
     schemaVersion: 1,
@@ -54,6 +66,23 @@ export function buildReport(args: {
     if (policy.suppressed.length > 0) report.suppressed = policy.suppressed;
     report.problems.push(...policy.problems);
     report.timings.matchMs = Math.round(performance.now() - started);
+  }
+  if (args.content?.settings) {
+    const { settings, layers } = args.content;
+    const filtered = applyContentPolicy(args.content.secrets, args.content.malware, args.policy ?? {});
+    if (settings.secrets) report.secrets = filtered.secrets;
+    if (settings.malware) report.malware = filtered.malware;
+    if (filtered.suppressed.length > 0) report.suppressedContent = filtered.suppressed;
+    // Expired ignore rules are reported once; the vulnerability policy already did when it ran.
+    if (!args.advisories) report.problems.push(...activeIgnoreRules(args.policy ?? {}, args.policy?.ignoreFile).problems);
+    report.contentScan = {
+      scanners: [...(settings.secrets ? (['secret'] as const) : []), ...(settings.malware ? (['malware'] as const) : [])],
+      filesScanned: layers.reduce((n, l) => n + l.scannedFiles, 0),
+      bytesScanned: layers.reduce((n, l) => n + l.scannedBytes, 0),
+      skippedLarge: layers.reduce((n, l) => n + l.skippedLarge, 0),
+      maxFileSize: settings.maxFileSize,
+      ...(args.content.database ? { malwareDatabase: { source: args.content.database.source, signatures: args.content.database.loaded, unsupported: args.content.database.skipped } } : {}),
+    };
   }
   const src = args.source;
   if (src) {

@@ -15,6 +15,9 @@ import type { Problem } from '../model/problem.js';
 import type { LayerSummary, ScanReport } from '../model/report.js';
 import { walkLayer } from '../walker/layer-walker.js';
 import type { LayerAnalysis } from '../walker/layer-analysis.js';
+import type { LayerContent } from '../content/content-types.js';
+import { contentFindings } from '../content/layer-findings.js';
+import { configRedactions, configSecrets, redactConfig } from '../content/config-secrets.js';
 import { buildReport } from './report-builder.js';
 import type { ScanOptions } from './scan-options.js';
 
@@ -34,15 +37,17 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
   });
   const problems: Problem[] = [...source.problems];
   const analyses = new Map<number, LayerAnalysis>();
+  const contents = new Map<number, LayerContent>();
   const cachedLayers = new Set<number>();
+  const contentScanner = options.content;
   for (const layer of source.layers) {
     const hit = layer.claimedDiffId ? options.cache?.get(layer.claimedDiffId) : undefined;
-    if (hit) {
-      analyses.set(layer.index, hit);
-      cachedLayers.add(layer.index);
-    }
+    if (hit) analyses.set(layer.index, hit);
+    const contentHit = contentScanner && layer.claimedDiffId ? options.cache?.getContent(layer.claimedDiffId, contentScanner.fingerprint) : undefined;
+    if (contentHit) contents.set(layer.index, contentHit);
+    if (hit && (!contentScanner || contentHit)) cachedLayers.add(layer.index);
   }
-  const missing = source.layers.filter((l) => !analyses.has(l.index));
+  const missing = source.layers.filter((l) => !cachedLayers.has(l.index));
   // The same blob may appear at several positions (empty layers): read it once.
   const byMember = new Map<string, LayerSource[]>();
   for (const l of missing) byMember.set(l.member, [...(byMember.get(l.member) ?? []), l]);
@@ -55,14 +60,17 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
       const users = byMember.get(member) as LayerSource[];
       const first = users[0] as LayerSource;
       const counted = countBytes(stream, first.index, options);
-      const { analysis, digestMismatch } = await walkLayer(counted, {
+      const analysisCached = analyses.has(first.index);
+      const { analysis, content, digestMismatch } = await walkLayer(counted, {
         describe: describeLayer(first),
-        analyzers: IMAGE_ANALYZERS,
+        analyzers: analysisCached ? [] : IMAGE_ANALYZERS,
         limits: options.limits,
         ...(first.digest ? { digest: first.digest } : {}),
+        ...(contentScanner && !contents.has(first.index) ? { content: contentScanner } : {}),
       });
       for (const layer of users) {
-        analyses.set(layer.index, analysis);
+        if (!analysisCached) analyses.set(layer.index, analysis);
+        if (content) contents.set(layer.index, content);
         if (layer.claimedDiffId && layer.claimedDiffId !== analysis.diffId) {
           problems.push({ level: 'warning', code: 'DIFFID_MISMATCH', input: describeLayer(layer), message: `contents hash to ${analysis.diffId} but the image config claims ${layer.claimedDiffId}; the archive was altered after it was built` });
         }
@@ -70,7 +78,10 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
       }
       if (digestMismatch) {
         problems.push({ level: 'error', code: 'DIGEST_MISMATCH', input: describeLayer(first), message: `blob content hashes to ${digestMismatch}, not to the digest ${first.digest ?? ''} it is stored under; the image was altered (its contents are listed but must not be trusted)` });
-      } else options.cache?.put(analysis);
+      } else {
+        if (!analysisCached) options.cache?.put(analysis);
+        if (content) options.cache?.putContent(analysis.diffId, content);
+      }
     },
     options.concurrency ?? Math.min(4, availableParallelism()),
   );
@@ -117,7 +128,10 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     return summary;
   });
   await source.store.close();
-  return buildReport({
+  const found = contentScanner ? contentFindings(layered.map((l, i) => ({ ...l, ...(contents.has(i) ? { content: contents.get(i) as LayerContent } : {}) }))) : undefined;
+  if (found && contentScanner?.settings.secrets) found.secrets.unshift(...configSecrets(source.config));
+  const redactions = found ? configRedactions(found.secrets) : undefined;
+  const report = buildReport({
     kind: 'container-image',
     name,
     format: source.format,
@@ -127,8 +141,11 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     problems,
     ...(options.advisories ? { advisories: options.advisories } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(found && contentScanner ? { content: { ...found, settings: contentScanner.settings, layers: [...new Set(contents.values())], ...(contentScanner.databaseSummary ? { database: contentScanner.databaseSummary } : {}) } } : {}),
     timings: { totalMs: Math.round(performance.now() - started), readLayersMs: Math.round(readMs), peakRssKiB: process.resourceUsage().maxRSS },
   });
+  if (redactions) redactConfig(report, redactions);
+  return report;
 }
 
 function countBytes(stream: Readable, layer: number, options: ScanOptions): Readable {

@@ -2,6 +2,7 @@
  * Options shared by every scan entry point, and the progress events a front end may draw.
  */
 import type { LayerCache } from '../cache/layer-cache.js';
+import type { ContentScanner } from '../content/content-scanner.js';
 import type { AdvisoryStore } from '../vuln/db/store.js';
 import type { PolicyOptions } from '../policy/suppression.js';
 import type { ScanLimits } from '../util/limits.js';
@@ -25,6 +26,8 @@ export interface ScanOptions {
   includeDevDeps?: boolean;
   /** Match the inventory against this advisory store (vulnerability scanning). */
   advisories?: AdvisoryStore;
+  /** Secret and malware scanning of file contents (`--scanners secret,malware`). */
+  content?: ContentScanner;
   /** Filters, ignore rules and VEX applied to the findings. */
   policy?: PolicyOptions & { ignoreFile?: string };
 }

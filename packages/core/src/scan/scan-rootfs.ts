@@ -10,6 +10,7 @@ import { BulwarkError } from '../model/errors.js';
 import type { ScanReport } from '../model/report.js';
 import { walkDirectory } from '../walker/fs-walker.js';
 import { buildReport } from './report-builder.js';
+import { contentFindings } from '../content/layer-findings.js';
 import type { ScanOptions } from './scan-options.js';
 
 /** `bulwark rootfs DIR`: installed artifacts only, like an image. */
@@ -30,7 +31,7 @@ async function scanDirectory(dir: string, options: ScanOptions, mode: ScanMode):
   const st = await stat(dir).catch(() => undefined);
   if (!st) throw new BulwarkError('INPUT_NOT_FOUND', name, 'no such directory');
   if (!st.isDirectory()) throw new BulwarkError('USAGE', name, 'not a directory (scan image archives with `bulwark image`)');
-  const { analysis } = await walkDirectory(dir, name, { analyzers, limits: options.limits, ...(skipDirNames ? { skipDirNames } : {}) });
+  const { analysis, content } = await walkDirectory(dir, name, { analyzers, limits: options.limits, ...(skipDirNames ? { skipDirNames } : {}), ...(options.content ? { content: options.content } : {}) });
   const fetch = async (_layer: number, paths: ReadonlySet<string>): Promise<Map<string, Buffer>> =>
     (await walkDirectory(dir, name, { analyzers: [], limits: options.limits, capture: paths })).captured;
   const inventory = await buildInventory([{ analysis }], analyzers, fetch, name, { includeDevDeps: options.includeDevDeps === true });
@@ -43,6 +44,7 @@ async function scanDirectory(dir: string, options: ScanOptions, mode: ScanMode):
     problems: [...analysis.problems, ...inventory.problems],
     ...(options.advisories ? { advisories: options.advisories } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.content && content ? { content: { ...contentFindings([{ content }]), settings: options.content.settings, layers: [content], ...(options.content.databaseSummary ? { database: options.content.databaseSummary } : {}) } } : {}),
     timings: { totalMs: Math.round(performance.now() - started), peakRssKiB: process.resourceUsage().maxRSS },
   });
 }

@@ -11,6 +11,9 @@ import type { FileAnalyzer } from '../analyze/analyzer.js';
 import type { ScanLimits } from '../util/limits.js';
 import type { AnalyzerOutput, EntryMeta, LayerAnalysis } from './layer-analysis.js';
 import { sniffAccepts } from './layer-walker.js';
+import type { ContentScanner } from '../content/content-scanner.js';
+import type { LayerContent } from '../content/content-types.js';
+import { ContentCollector } from './content-collector.js';
 
 /** Directories that hold kernel state, not files, when the root is a live system. */
 const SKIP_DIRS = new Set(['proc', 'sys', 'dev']);
@@ -21,6 +24,8 @@ export interface FsWalkOptions {
   skipDirNames?: ReadonlySet<string>;
   limits: ScanLimits;
   capture?: ReadonlySet<string>;
+  /** Reads every regular file for the secret and malware scanners. */
+  content?: ContentScanner;
 }
 
 function readNoFollow(path: string, size: number): Buffer {
@@ -39,7 +44,13 @@ function readNoFollow(path: string, size: number): Buffer {
   }
 }
 
-export async function walkDirectory(root: string, input: string, options: FsWalkOptions): Promise<{ analysis: LayerAnalysis; captured: Map<string, Buffer> }> {
+export interface DirectoryWalk {
+  analysis: LayerAnalysis;
+  captured: Map<string, Buffer>;
+  content?: LayerContent;
+}
+
+export async function walkDirectory(root: string, input: string, options: FsWalkOptions): Promise<DirectoryWalk> {
   const { analyzers, limits } = options;
   const entries: EntryMeta[] = [];
   const results: AnalyzerOutput[] = [];
@@ -47,6 +58,11 @@ export async function walkDirectory(root: string, input: string, options: FsWalk
   const captured = new Map<string, Buffer>();
   let total = 0;
   const stack: string[] = [''];
+  const contents = options.content ? new ContentCollector(options.content, input, problems) : undefined;
+  const done = async (): Promise<DirectoryWalk> => {
+    const analysis: LayerAnalysis = { diffId: '', size: total, compression: 'none', entries, whiteouts: [], opaqueDirs: [], results, problems };
+    return contents ? { analysis, captured, content: await contents.finish() } : { analysis, captured };
+  };
   while (stack.length > 0) {
     const rel = stack.pop() as string;
     let dirents: Dirent[];
@@ -63,7 +79,7 @@ export async function walkDirectory(root: string, input: string, options: FsWalk
       const full = join(root, path);
       if (entries.length >= limits.maxEntriesPerLayer) {
         problems.push({ level: 'error', code: 'TOO_MANY_ENTRIES', input, message: `more than ${limits.maxEntriesPerLayer} entries; the rest were not scanned` });
-        return { analysis: { diffId: '', size: total, compression: 'none', entries, whiteouts: [], opaqueDirs: [], results, problems }, captured };
+        return done();
       }
       if (dirent.isDirectory()) {
         entries.push({ p: path, t: 'd' });
@@ -92,23 +108,28 @@ export async function walkDirectory(root: string, input: string, options: FsWalk
       }
       entries.push(meta);
       if (meta.t !== 'f') continue;
-      const wanting = analyzers.filter((a) => a.wants(path, meta.m));
+      let wanting = analyzers.filter((a) => a.wants(path, meta.m));
       const capture = options.capture?.has(path) ?? false;
-      if (wanting.length === 0 && !capture) continue;
+      const scanContent = contents?.wants(path, st.size) === true;
+      if (wanting.length === 0 && !capture && !scanContent) continue;
       const limit = Math.min(limits.maxAnalyzedFileSize, ...wanting.map((a) => a.maxFileSize ?? Infinity));
-      if (st.size > limit) {
+      if ((wanting.length > 0 || capture) && st.size > limit) {
         problems.push({ level: 'warning', code: 'SKIPPED_FILE', input: `${input}: /${path}`, message: `skipped: ${st.size} bytes is over the ${limit}-byte limit for this file` });
-        continue;
+        wanting = [];
+        if (!scanContent) continue;
       }
       let content: Buffer;
       try {
-        if (!capture && wanting.some((a) => a.sniff) && !sniffAccepts(wanting, readNoFollow(full, Math.min(64, st.size)))) continue;
+        if (!capture && !scanContent && wanting.some((a) => a.sniff) && !sniffAccepts(wanting, readNoFollow(full, Math.min(64, st.size)))) continue;
         content = readNoFollow(full, st.size);
       } catch (err) {
         problems.push({ level: 'warning', code: 'UNREADABLE_FILE', input: `${input}: /${path}`, message: describeCause(err) });
         continue;
       }
-      if (capture) captured.set(path, content);
+      if (scanContent) await contents?.scan(path, content);
+      if (capture && st.size <= limit) captured.set(path, content);
+      const head = content.subarray(0, 64);
+      wanting = wanting.filter((a) => !a.sniff || a.sniff(head));
       for (const analyzer of wanting) {
         try {
           const data = await analyzer.analyze({ path, content, describe: `${input}: /${path}` });
@@ -119,5 +140,5 @@ export async function walkDirectory(root: string, input: string, options: FsWalk
       }
     }
   }
-  return { analysis: { diffId: '', size: total, compression: 'none', entries, whiteouts: [], opaqueDirs: [], results, problems }, captured };
+  return done();
 }

@@ -16,6 +16,9 @@ import { digestAlgorithm, HashingStream } from '../util/digest.js';
 import { baseName, normalizeEntryPath, parentDir } from '../util/paths.js';
 import type { ScanLimits } from '../util/limits.js';
 import type { AnalyzerOutput, EntryMeta, EntryType, LayerAnalysis } from './layer-analysis.js';
+import type { ContentScanner } from '../content/content-scanner.js';
+import type { LayerContent } from '../content/content-types.js';
+import { ContentCollector } from './content-collector.js';
 
 export interface WalkOptions {
   /** Names the layer in messages, e.g. "layer 2 (blobs/sha256/…)". */
@@ -26,11 +29,15 @@ export interface WalkOptions {
   limits: ScanLimits;
   /** Extra paths whose raw bytes the caller wants back (targeted re-reads). */
   capture?: ReadonlySet<string>;
+  /** Reads every regular file for the secret and malware scanners. */
+  content?: ContentScanner;
 }
 
 export interface WalkResult {
   analysis: LayerAnalysis;
   captured: Map<string, Buffer>;
+  /** Secret and malware results, when a content scanner was given. */
+  content?: LayerContent;
   /** Set when the blob's bytes do not hash to the digest it is stored under. */
   digestMismatch?: string;
 }
@@ -91,6 +98,7 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
   /** Contents of wanted files seen so far in this layer, for hardlinks that point at them. */
   const wantedContent = new Map<string, Buffer>();
   const pendingLinks: { path: string; target: string }[] = [];
+  const contents = options.content ? new ContentCollector(options.content, describe, problems) : undefined;
 
   // The stored digest is only hashed when there is one to verify (docker-archive legacy
   // layers have none): hashing is the largest CPU cost of reading a layer.
@@ -158,6 +166,8 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
       entries.push(meta);
       const wanted = analyzers.some((a) => a.wants(path as string, meta.m));
       const capture = options.capture?.has(path) ?? false;
+      if (type === 'h') contents?.link(path, meta.l as string);
+      const scanContent = type === 'f' && contents !== undefined && contents.wants(path, meta.s ?? 0);
       if (type === 'h' && (wanted || capture)) {
         const content = wantedContent.get(meta.l as string) ?? captured.get(meta.l as string);
         if (content) {
@@ -166,18 +176,23 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
         } else pendingLinks.push({ path, target: meta.l as string });
         return;
       }
-      if (type !== 'f' || !(wanted || capture)) return;
+      if (type !== 'f' || !(wanted || capture || scanContent)) return;
+      const size = header.size ?? 0;
       const limit = Math.min(limits.maxAnalyzedFileSize, ...analyzers.filter((a) => a.wants(path as string, meta.m)).map((a) => a.maxFileSize ?? Infinity));
-      if ((header.size ?? 0) > limit) {
-        problems.push({ level: 'warning', code: 'SKIPPED_FILE', input: `${describe}: /${path}`, message: `skipped: ${header.size} bytes is over the ${limit}-byte limit for this file` });
-        return;
+      let analyze = wanted || capture;
+      if (analyze && size > limit) {
+        problems.push({ level: 'warning', code: 'SKIPPED_FILE', input: `${describe}: /${path}`, message: `skipped: ${size} bytes is over the ${limit}-byte limit for this file` });
+        analyze = false;
+        if (!scanContent) return;
       }
       consumed = true;
       const wanting = analyzers.filter((a) => a.wants(path as string, meta.m));
-      const content = await readAll(stream, limit, capture ? undefined : (head) => sniffAccepts(wanting, head));
+      const content = await readAll(stream, Math.max(analyze ? limit : 0, scanContent ? size : 0), capture || scanContent ? undefined : (head) => sniffAccepts(wanting, head));
       if (!content) return;
+      if (scanContent) await contents?.scan(path, content);
+      if (!analyze) return;
       if (capture) captured.set(path, content);
-      if (wanted) {
+      if (wanted && (scanContent ? sniffAccepts(wanting, content.subarray(0, 64)) : true)) {
         wantedContent.set(path, content);
         await runAnalyzers(path, content, meta.m);
       }
@@ -196,6 +211,7 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
   // A digest mismatch is reported by the caller; the contents are still returned so the
   // user sees what the tampered blob holds, but they must never be cached under its name.
   const digestMismatch = storedHash && storedHash.digest !== options.digest ? storedHash.digest : undefined;
+  const content = contents ? await contents.finish() : undefined;
   if (pendingLinks.length > 0) {
     // A wanted path hardlinked to an earlier file we did not keep: report it, the caller may re-read.
     for (const link of pendingLinks) {
@@ -214,6 +230,7 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
       problems,
     },
     captured,
+    ...(content ? { content } : {}),
     ...(digestMismatch ? { digestMismatch } : {}),
   };
 }

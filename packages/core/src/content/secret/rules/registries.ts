@@ -18,6 +18,7 @@ export const REGISTRY_RULES: readonly SecretRule[] = [
   prefixed('npm-access-token', 'npm', 'npm access token', 'CRITICAL', ['npm_'], '\\b(npm_[A-Za-z0-9]{36})\\b', '//registry.npmjs.org/:_authToken=npm_Qw8eR7tY6uI5oP4aS3dF2gH1jK0lZxCvBnM1'),
   prefixed('npmrc-auth-token', 'npm', 'Registry auth token in .npmrc', 'HIGH', ['_authtoken'], '(?i)_authToken\\s{0,3}=\\s{0,3}["\']?([^\\s"\']{10,})', '//npm.corp.example:8443/:_authToken=7d3a9c1e-4f2b-8e61-b5c3-a9d04e7f1c28', {
     allowValues: [NOT_A_REFERENCE],
+    generic: true,
   }),
   prefixed('npmrc-auth', 'npm', 'Registry credentials in .npmrc', 'HIGH', ['_auth', '_password'], '(?i)(?:^|:|\\s)_(?:auth|password)\\s{0,3}=\\s{0,3}["\']?([A-Za-z0-9+/]{8,}={0,2})(?:["\'\\s]|$)', '_auth = dXNlcjpodW50ZXIyMjIy', {
     allowValues: [NOT_A_REFERENCE],
