@@ -72,6 +72,17 @@ export class ContentScanner {
     return this.settings.malware || !secretAllowListed(path);
   }
 
+  /**
+   * Whether a wanted file is worth reading in full after seeing its first bytes: the malware
+   * scanner reads everything; the secret scanner alone skips binaries (a NUL early on) except
+   * keystores, so large executables are never buffered.
+   */
+  sniff(head: Buffer): boolean {
+    if (this.settings.malware || !head.includes(0)) return true;
+    const magic = head.length >= 4 ? head.readUInt32BE(0) : 0;
+    return magic === 0xfeedfeed || magic === 0xcececece || head[0] === 0x30;
+  }
+
   scan(path: string, content: Buffer): Promise<FileContentResult[]> {
     const skipSecrets = this.settings.secrets && secretAllowListed(path);
     if (this.inline) {

@@ -74,7 +74,7 @@ export function contentFindings(layers: readonly ContentLayer[]): { secrets: Sec
       const lifecycle = (previous?: LayerLifecycle): LayerLifecycle | undefined =>
         layer.ref ? { addedIn: previous?.addedIn ?? layer.ref, ...(fate.removedIn ? { removedIn: fate.removedIn, removal: fate.removal } : {}) } : undefined;
       for (const hit of file.secrets ?? []) {
-        const key = `${file.path}\0${hit.fingerprint}`;
+        const key = `${file.path}\0${hit.fingerprint}\0${hit.line}:${hit.column}`;
         const previous = secrets.get(key);
         const rule = RULES.get(hit.rule) ?? KEYSTORE_RULES[hit.rule];
         const finding: SecretFinding = {

@@ -31,6 +31,10 @@ export class ContentCollector {
     return this.scanner.wants(path, size);
   }
 
+  sniff(head: Buffer): boolean {
+    return this.scanner.sniff(head);
+  }
+
   link(path: string, target: string): void {
     this.links.push({ path, target });
   }

@@ -110,7 +110,7 @@ export async function walkDirectory(root: string, input: string, options: FsWalk
       if (meta.t !== 'f') continue;
       let wanting = analyzers.filter((a) => a.wants(path, meta.m));
       const capture = options.capture?.has(path) ?? false;
-      const scanContent = contents?.wants(path, st.size) === true;
+      let scanContent = contents?.wants(path, st.size) === true;
       if (wanting.length === 0 && !capture && !scanContent) continue;
       const limit = Math.min(limits.maxAnalyzedFileSize, ...wanting.map((a) => a.maxFileSize ?? Infinity));
       if ((wanting.length > 0 || capture) && st.size > limit) {
@@ -120,7 +120,13 @@ export async function walkDirectory(root: string, input: string, options: FsWalk
       }
       let content: Buffer;
       try {
-        if (!capture && !scanContent && wanting.some((a) => a.sniff) && !sniffAccepts(wanting, readNoFollow(full, Math.min(64, st.size)))) continue;
+        if (!capture && (wanting.some((a) => a.sniff) || scanContent)) {
+          const head = readNoFollow(full, Math.min(64, st.size));
+          const forAnalyzers = wanting.length > 0 && sniffAccepts(wanting, head);
+          const forContent = scanContent && (contents as ContentCollector).sniff(head);
+          if (!forAnalyzers && !forContent) continue;
+          if (!forContent) scanContent = false;
+        }
         content = readNoFollow(full, st.size);
       } catch (err) {
         problems.push({ level: 'warning', code: 'UNREADABLE_FILE', input: `${input}: /${path}`, message: describeCause(err) });

@@ -187,12 +187,13 @@ export async function walkLayer(source: Readable, options: WalkOptions): Promise
       }
       consumed = true;
       const wanting = analyzers.filter((a) => a.wants(path as string, meta.m));
-      const content = await readAll(stream, Math.max(analyze ? limit : 0, scanContent ? size : 0), capture || scanContent ? undefined : (head) => sniffAccepts(wanting, head));
+      const keep = capture ? undefined : (head: Buffer): boolean => (analyze && sniffAccepts(wanting, head)) || (scanContent && (contents as ContentCollector).sniff(head));
+      const content = await readAll(stream, Math.max(analyze ? limit : 0, scanContent ? size : 0), keep);
       if (!content) return;
-      if (scanContent) await contents?.scan(path, content);
+      if (scanContent && contents?.sniff(content.subarray(0, 64))) await contents.scan(path, content);
       if (!analyze) return;
       if (capture) captured.set(path, content);
-      if (wanted && (scanContent ? sniffAccepts(wanting, content.subarray(0, 64)) : true)) {
+      if (wanted && sniffAccepts(wanting, content.subarray(0, 64))) {
         wantedContent.set(path, content);
         await runAnalyzers(path, content, meta.m);
       }

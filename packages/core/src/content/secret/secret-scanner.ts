@@ -52,16 +52,15 @@ export function isBinary(content: Buffer): boolean {
   return content.subarray(0, BINARY_PROBE).includes(0);
 }
 
-/** Text of a file for matching: latin1 (one char per byte) unless it carries a UTF-16 BOM. */
-function textOf(content: Buffer): string | undefined {
+/** Text of a UTF-16 file (by its BOM), or undefined for anything else. */
+function utf16Text(content: Buffer): string | undefined {
   if (content.length >= 2 && content[0] === 0xff && content[1] === 0xfe) return content.subarray(2).toString('utf16le');
   if (content.length >= 2 && content[0] === 0xfe && content[1] === 0xff) {
     const swapped = Buffer.from(content.subarray(2));
     swapped.swap16();
     return swapped.toString('utf16le');
   }
-  if (isBinary(content)) return undefined;
-  return content.toString('latin1');
+  return undefined;
 }
 
 export class SecretScanner {
@@ -103,26 +102,47 @@ export class SecretScanner {
 
   /** Scans one file's bytes; `path` names it in fingerprints. Binary files yield only keystores. */
   scan(content: Buffer, path: string): SecretHit[] {
-    const text = textOf(content);
-    if (text === undefined) {
+    const wide = utf16Text(content);
+    if (wide !== undefined) return this.scanText(wide, path);
+    if (isBinary(content)) {
       const keystore = detectBinaryKeystore(content);
       if (!keystore) return [];
       return [{ rule: keystore.ruleId, line: 1, column: 1, match: `${keystore.title}`, fingerprint: fingerprint(keystore.ruleId, path, createHash('sha256').update(content).digest('hex')), title: keystore.title, severity: 'HIGH' }];
     }
-    return this.scanText(text, path);
+    // The keyword pass runs on the bytes; the text is decoded only when some rule has work.
+    return this.scanBytes(content, () => content.toString('latin1'), path);
   }
 
   scanText(text: string, path: string): SecretHit[] {
-    const bytes = Buffer.from(text, 'latin1');
+    return this.scanBytes(Buffer.from(text, 'latin1'), () => text, path);
+  }
+
+  private scanBytes(bytes: Buffer, decode: () => string, path: string): SecretHit[] {
+    const length = bytes.length;
+    // Line bounds straight from the bytes (0x0a), so no text is needed to place windows.
+    // Keyword hits arrive in ascending order, so both cursors only move forward: O(length).
+    let scanned = 0;
+    let lastNl = -1;
+    const lastNewline = (before: number): number => {
+      for (; scanned <= before; scanned++) if (bytes[scanned] === 0x0a) lastNl = scanned;
+      return lastNl;
+    };
+    let nextNl = -2;
+    const nextNewline = (from: number): number => {
+      if (nextNl >= from || nextNl === -1) return nextNl;
+      const found = (bytes as Buffer).indexOf(0x0a, from);
+      nextNl = found;
+      return found;
+    };
     // Windows to examine per rule, as [start, end) pairs merged as they arrive (hits come in order).
     const windows = new Map<number, number[]>();
     this.automaton.scan(bytes, ({ pattern, end }) => {
       for (const ruleIndex of this.keywordRules[pattern] as number[]) {
         const multiline = (this.rules[ruleIndex] as CompiledRule).rule.multiline === true;
-        const lineStart = Math.max(text.lastIndexOf('\n', end - 1) + 1, end - LINE_WINDOW);
+        const lineStart = Math.max(lastNewline(end - 1) + 1, end - LINE_WINDOW, 0);
         const start = multiline ? Math.max(0, lineStart - LINE_WINDOW) : lineStart;
-        const nl = text.indexOf('\n', end);
-        const stop = multiline ? Math.min(text.length, end + MULTILINE_WINDOW) : Math.min(nl < 0 ? text.length : nl, end + LINE_WINDOW);
+        const nl = multiline ? -1 : nextNewline(end);
+        const stop = multiline ? Math.min(length, end + MULTILINE_WINDOW) : Math.min(nl < 0 ? length : nl, end + LINE_WINDOW);
         let list = windows.get(ruleIndex);
         if (!list) windows.set(ruleIndex, (list = []));
         const lastEnd = list[list.length - 1];
@@ -131,6 +151,7 @@ export class SecretScanner {
       }
     });
     if (windows.size === 0) return [];
+    const text = decode();
     const found: { ruleIndex: number; d: DetectedSecret }[] = [];
     for (const [ruleIndex, list] of windows) {
       const compiled = this.rules[ruleIndex] as CompiledRule;
