@@ -41,7 +41,7 @@ const SUFFIX_WORDS = ['password', 'passwd', 'secret', 'token'];
 /** Identifier parts after the secret word that make it metadata, not a secret. */
 const METADATA_SUFFIX = /^(?:hash|hashed|length|len|min|max|minlength|maxlength|policy|policies|field|fields|type|file|path|dir|url|uri|name|id|ids|expires?|expiry|expiration|ttl|timeout|regex|pattern|rule|rules|prompt|label|hint|reset|required|valid|validation|validator|enabled|enable|disabled|mode|format|strength|encoder|encoding|header|param|key_id|env|var|variable|ref|kind|count|store|manager|provider|endpoint|location|source|mask)$/i;
 const KEY_WORDS = 'p(?:a?s{1,2})?w(?:o?r)?ds?|pass(?:phrase)?|pw|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth[_-]?key|salt|nonce';
-const VALUE = '(?:[bru]{0,2}"([^"\\r\\n]{1,200})"|[bru]{0,2}\'([^\'\\r\\n]{1,200})\'|`([^`\\r\\n]{1,200})`|([^\\s"\'`,;)(\\][{}<>]{1,200}))';
+const VALUE = '(?:[bru]{0,2}"([^"\\r\\n]{1,200})"|[bru]{0,2}\'([^\'\\r\\n]{1,200})\'|`([^`\\r\\n]{1,200})`|([^\\s"\'`,;)(\\][{}<>&]{1,200}))';
 const ASSIGNMENT = new RE2(
   [
     '(?i)(?:^|[^A-Za-z0-9_])',
@@ -105,6 +105,9 @@ function findAssignments(text: string, from: number, to: number): DetectedSecret
     if (quoted === undefined && (operator.includes('==') || operator.includes('!') || operator.trim() === '')) continue;
     if (isPlaceholder(value)) continue;
     if (quoted === undefined && REFERENCE.test(value)) continue;
+    // An unquoted value with '/' and characters outside base64 reads as a path
+    // ("secret: /run/secrets/db") or a "user/password" pair in prose, not as one secret.
+    if (quoted === undefined && value.includes('/') && /[^A-Za-z0-9+/=_-]/.test(value)) continue;
     if (/^(?:0x[0-9a-f]+|[0-9]+)$/i.test(value)) continue;
     const password = PASSWORD_WORDS.has(found.word);
     const entropy = shannonEntropy(value);
