@@ -33,3 +33,14 @@ it.skipIf(!existsSync(SECDB))('README vulnerability example output matches the r
   expect(scan.status).toBe(0);
   expect(scan.stdout.slice(scan.stdout.indexOf('Vulnerabilities:'))).toBe(section?.[2]);
 });
+
+it('README secrets and malware example output matches the real output', () => {
+  const root = resolve(import.meta.dirname, '..');
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const section = /### Find secrets and malware[\s\S]*?```sh\nnpx bulwark (.*)\n```[\s\S]*?```\n([\s\S]*?)```/.exec(readme);
+  expect(section).not.toBeNull();
+  const args = (section?.[1] ?? '').trim().split(/\s+/).map((a) => (a.includes('/') ? resolve(root, a) : a));
+  const run = runCli(args);
+  expect(run.status).toBe(0);
+  expect(run.stdout.slice(run.stdout.indexOf('Secrets:'))).toBe(section?.[2]);
+});

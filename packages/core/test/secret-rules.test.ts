@@ -64,6 +64,12 @@ describe('secret engine', () => {
     expect(scanner.scanText(placeholder, 'README')).toEqual([]);
   });
 
+  it('skips generic assignments in documentation but not vendor-shaped tokens', () => {
+    const text = 'db_password = "Zx9vQ2mLp7wK"\ntoken: ghp_Qw8eR7tY6uI5oP4aS3dF2gH1jK0lZxCvBnM1\n';
+    expect(scanner.scanText(text, 'docs/setup.md').map((h) => h.rule)).toEqual(['github-pat']);
+    expect(scanner.scanText(text, 'config/app.env').map((h) => h.rule)).toEqual(['generic-secret-assignment', 'github-pat']);
+  });
+
   it('lets a specific rule win over a generic one on the same text', () => {
     const hits = scanner.scanText('api_token = "ghp_Qw8eR7tY6uI5oP4aS3dF2gH1jK0lZxCvBnM1"\n', 'c.env');
     expect(hits.map((h) => h.rule)).toEqual(['github-pat']);

@@ -14,8 +14,23 @@ export function layerStory(layer: LayerLifecycle | undefined): string {
   return `${added}, ${how} in layer ${layer.removedIn.index} (${short(layer.removedIn.diffId)}) — still extractable from the image`;
 }
 
+/** The same story in a few words, for table cells. */
+export function layerStoryShort(f: SecretFinding | MalwareFinding): string {
+  if (f.kind === 'secret' && f.source === 'image-config') return 'image config';
+  const layer = f.layer;
+  if (!layer) return '';
+  const added = `layer ${layer.addedIn.index}`;
+  if (!layer.removedIn) return `${added}, in final filesystem`;
+  return `${added}, ${layer.removal === 'overwritten' ? 'overwritten' : 'deleted'} in ${layer.removedIn.index}: still in image`;
+}
+
 export function secretWhere(f: SecretFinding): string {
+  if (f.source === 'image-config') return f.path;
   return `${f.path}:${f.line}${f.endLine ? `-${f.endLine}` : `:${f.column}`}`;
+}
+
+export function formatBytes(n: number): string {
+  return n >= 1048576 ? `${(n / 1048576).toFixed(n % 1048576 === 0 ? 0 : 1)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
 }
 
 export function contentMessage(f: SecretFinding | MalwareFinding): string {

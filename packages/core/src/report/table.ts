@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { ScanReport } from '../model/report.js';
-import { layerStory, secretWhere } from './content-text.js';
+import { formatBytes, layerStoryShort, secretWhere } from './content-text.js';
 
 export interface TableOptions {
   color: boolean;
@@ -63,7 +63,7 @@ export function renderTable(report: ScanReport, options: TableOptions = { color:
         head: ['Rule', 'Severity', 'Location', 'Match', 'Layers'],
         style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [], compact: true },
       });
-      for (const f of s) table.push([f.ruleId, f.severity, secretWhere(f), f.match, layerStory(f.layer)]);
+      for (const f of s) table.push([f.ruleId, f.severity, secretWhere(f), f.match, layerStoryShort(f)]);
       lines.push(table.toString());
     }
   }
@@ -75,14 +75,14 @@ export function renderTable(report: ScanReport, options: TableOptions = { color:
         head: ['Signature', 'Engine', 'Path', 'Layers'],
         style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [], compact: true },
       });
-      for (const f of m) table.push([f.signature, f.engine, f.path, layerStory(f.layer)]);
+      for (const f of m) table.push([f.signature, f.engine, f.path, layerStoryShort(f)]);
       lines.push(table.toString());
     }
   }
   if (report.contentScan) {
     const cs = report.contentScan;
     const db = cs.malwareDatabase ? `; malware database ${cs.malwareDatabase.source}: ${cs.malwareDatabase.signatures} signatures (${cs.malwareDatabase.unsupported} unsupported, skipped)` : '';
-    lines.push(`Content scanned (${cs.scanners.join(', ')}): ${cs.filesScanned} files, ${(cs.bytesScanned / 1048576).toFixed(1)} MiB; ${cs.skippedLarge} files over ${cs.maxFileSize} bytes not read${db}`);
+    lines.push(`Content scanned (${cs.scanners.join(', ')}): ${cs.filesScanned} files, ${formatBytes(cs.bytesScanned)}; ${cs.skippedLarge} files over ${formatBytes(cs.maxFileSize)} not read${db}`);
   }
   if (report.problems.length > 0) {
     lines.push(c.bold('Problems:'));

@@ -35,6 +35,8 @@ export interface SecretRule {
   minLength?: number;
   /** Extra check on the captured secret (e.g. a Basic credential decodes to user:pass). */
   verify?: (secret: string) => boolean;
+  /** RE2 patterns on the file path; files matching any are not checked by this rule. */
+  allowPaths?: readonly string[];
   /** RE2 patterns; a secret matching any is a placeholder or example, not reported. */
   allowValues?: readonly string[];
   /** Report the whole match's span (e.g. a JWK object), not just the secret's. */

@@ -32,6 +32,7 @@ interface CompiledRule {
   rule: SecretRule;
   regex?: RE2;
   allow: RE2[];
+  allowPaths: RE2[];
 }
 
 const LINE_WINDOW = 4096;
@@ -74,6 +75,7 @@ export class SecretScanner {
       rule,
       ...(rule.regex ? { regex: new RE2(rule.regex, 'g') } : {}),
       allow: (rule.allowValues ?? []).map((p) => new RE2(p)),
+      allowPaths: (rule.allowPaths ?? []).map((p) => new RE2(p)),
     }));
     const keywords: string[] = [];
     const keywordIndex = new Map<string, number>();
@@ -155,6 +157,7 @@ export class SecretScanner {
     const found: { ruleIndex: number; d: DetectedSecret }[] = [];
     for (const [ruleIndex, list] of windows) {
       const compiled = this.rules[ruleIndex] as CompiledRule;
+      if (compiled.allowPaths.some((p) => p.test(path))) continue;
       const seen = new Set<number>();
       for (let i = 0; i < list.length; i += 2) {
         for (const d of this.detect(compiled, text, list[i] as number, list[i + 1] as number)) {

@@ -167,6 +167,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     keywords: ['pass', 'pwd', 'pw', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'accesskey', 'access-key', 'private_key', 'privatekey', 'private-key', 'auth_key', 'authkey', 'auth-key', 'credential', 'salt', 'nonce'],
     detect: findAssignments,
     generic: true,
+    // Documentation shows `password: …` samples; real credentials there have a vendor shape.
+    allowPaths: ['(?i)\\.(?:md|markdown|rst|adoc|asciidoc)$', '(?i)(?:^|/)(?:docs?|examples?|samples?)/'],
     example: 'db_password = "Zx9vQ2mLp7wK"',
   },
 ];

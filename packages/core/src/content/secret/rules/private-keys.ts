@@ -30,8 +30,10 @@ export function findPemKeys(text: string, from: number, to: number): DetectedSec
     if (count < MIN_BODY) continue;
     const close = endMarker >= 0 && endMarker < limit ? text.indexOf('-----', endMarker + 8) : -1;
     const end = close >= 0 ? close + 5 : bodyEnd;
-    const firstBody = body.replace(/^(?:\\r|\\n|\\\\|[\s"'+])+/, '').slice(0, 64);
-    out.push({ start: m.index, end, secret: `${m[0]}${firstBody}`, title: `${(m[1] ?? '').trim() || 'PKCS#8'} private key`.replace('PGP ', 'PGP ') });
+    // The secret is the key material itself (base64 characters of the body, escapes removed).
+    let material = '';
+    for (let i = 0; i < body.length; i++) if (isBase64Char(body.charCodeAt(i)) && !(body[i - 1] === '\\' && (body[i] === 'n' || body[i] === 'r'))) material += body[i];
+    out.push({ start: m.index, end, secret: material, title: `${(m[1] ?? '').trim() || 'PKCS#8'} private key` });
     HEADER.lastIndex = end;
   }
   return out;
