@@ -24,7 +24,7 @@ describe('vulnerability scanning (CLI)', () => {
     expect(imp.stderr).toMatch(/imported \d+ advisories from .*v3\.10 as alpine-secdb:secdb\/v3\.10/);
     const status = runCli(['db', 'status', '-f', 'json'], { home: imp.home });
     const s = JSON.parse(status.stdout) as { schema: number; sources: { name: string; records: number }[] };
-    expect(s.schema).toBe(1);
+    expect(s.schema).toBe(2);
     expect(s.sources.map((x) => x.name).sort()).toEqual(['alpine-secdb:secdb/v3.10', 'osv:ghsa-subset']);
 
     const scan = runCli(['image', join(IMAGES, 'alpine-3.10.1-4layers.docker.tar'), '-f', 'json', '-q'], { home: imp.home });
@@ -74,6 +74,19 @@ describe('CI gate', () => {
     const bad = runCli(['image', image, '--severity', 'SEVERE', '-q'], { home: imp.home });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--severity: unknown severity 'SEVERE'/);
+  }, 60_000);
+});
+
+describe('--vuln-severity-source', () => {
+  it.skipIf(!existsSync(ADVISORIES) || !existsSync(IMAGES))('takes severity only from the listed raters, else UNKNOWN', () => {
+    const imp = runCli(['db', 'import', join(ADVISORIES, 'npm/ghsa-subset')]);
+    const image = join(IMAGES, 'npm-goof-node-modules.alpine-3.19.oci.tar');
+    const sev = (extra: string[]): string[] => (JSON.parse(runCli(['image', image, '-f', 'json', '-q', ...extra], { home: imp.home }).stdout) as { vulnerabilities: { id: string; severity: string; severitySource?: string }[] }).vulnerabilities.map((v) => `${v.id} ${v.severity} ${v.severitySource ?? ''}`).sort();
+    const byDefault = sev([]);
+    expect(byDefault.length).toBeGreaterThan(3);
+    expect(byDefault.every((l) => !l.includes(' UNKNOWN'))).toBe(true);
+    expect(sev(['--vuln-severity-source', 'nvd,ghsa'])).toEqual(byDefault.map((l) => l.replace(/ osv:ghsa-subset$/, ' ghsa')));
+    expect(sev(['--vuln-severity-source', 'nvd']).every((l) => / UNKNOWN $/.test(l))).toBe(true);
   }, 60_000);
 });
 

@@ -21,13 +21,13 @@ interface Bucket {
 
 const SEVERITY: Severity[] = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 const STATUS: Record<number, 'affected' | 'will_not_fix' | 'end_of_life'> = { 2: 'affected', 5: 'will_not_fix', 7: 'end_of_life' };
-const LANG: Record<string, string> = { npm: 'npm', pip: 'pypi', composer: 'composer', nuget: 'nuget', conan: 'conan', erlang: 'hex', go: 'golang', maven: 'maven', pub: 'pub', rubygems: 'gem', cargo: 'cargo', swift: 'swift', cocoapods: 'cocoapods' };
+const LANG: Record<string, string> = { npm: 'npm', pip: 'pypi', composer: 'composer', nuget: 'nuget', conan: 'conan', erlang: 'hex', go: 'golang', maven: 'maven', pub: 'pub', rubygems: 'gem', cargo: 'cargo', swift: 'swift', cocoapods: 'cocoapods', k8s: 'k8s' };
 /** OS families whose unfixed records Trivy reports. */
 const REPORTS_UNFIXED = new Set(['debian', 'ubuntu', 'alpine', 'cbl-mariner']);
 
 /** Trivy bucket → Bulwark namespace. */
 function namespaceOf(bucket: string): string | undefined {
-  const lang = /^([a-z]+)::/.exec(bucket)?.[1];
+  const lang = /^([a-z0-9]+)::/.exec(bucket)?.[1];
   if (lang) return LANG[lang];
   const m = /^(alpine|debian|ubuntu) (\S+)$/.exec(bucket);
   if (m) return `${m[1]}:${m[2]}`;
@@ -95,6 +95,9 @@ export function loadTrivyFixtures(dir: string, store: AdvisoryStore): number {
           const advisory: Advisory = { id, aliases: [], cvss: [], references: [], affected: [{ namespace, package: packageKey(namespace, pkgBucket.bucket), data }] };
           const severity = SEVERITY[Math.max(0, Math.round(Number(sev)))];
           if (severity && severity !== 'UNKNOWN') advisory.severity = severity;
+          // Every rater's severity, for vulnSeveritySources (Trivy's --vuln-severity-source).
+          const raters = Object.entries(vendor).filter(([, n]) => SEVERITY[Number(n)] !== undefined);
+          if (raters.length > 0) advisory.vendorSeverity = Object.fromEntries(raters.map(([k, n]) => [k, SEVERITY[Number(n)] as Severity]));
           if (typeof details.Title === 'string') advisory.summary = details.Title;
           advisories.push(advisory);
         }

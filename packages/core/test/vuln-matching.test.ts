@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cvss3BaseScore, severityFromScore } from '../src/vuln/match/cvss.js';
+import { cvss4BaseScore } from '../src/vuln/match/cvss4.js';
 import { evaluateOsv } from '../src/vuln/match/osv-ranges.js';
 import { matchVulnerabilities, osNamespace } from '../src/vuln/match/matcher.js';
 import { AdvisoryStore } from '../src/vuln/db/store.js';
@@ -26,6 +27,26 @@ describe('CVSS v3 base scores (FIRST examples)', () => {
   it('rejects what it cannot score', () => {
     expect(cvss3BaseScore('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N')).toBeUndefined();
     expect(cvss3BaseScore('CVSS:3.1/AV:X')).toBeUndefined();
+  });
+});
+
+describe('CVSS v4.0 base scores (values as GitHub advisories and the FIRST calculator show them)', () => {
+  it.each([
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', 9.3, 'CRITICAL'],
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N', 8.7, 'HIGH'],
+    ['CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', 8.5, 'HIGH'],
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:H/VI:N/VA:N/SC:N/SI:N/SA:N', 7.1, 'HIGH'],
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:A/VC:N/VI:N/VA:N/SC:L/SI:L/SA:N', 5.1, 'MEDIUM'],
+    // Threat metrics do not change the base (CVSS-B) score.
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U', 9.3, 'CRITICAL'],
+  ])('%s = %s', (vector, score, severity) => {
+    expect(cvss4BaseScore(vector)).toBe(score);
+    expect(severityFromScore(score)).toBe(severity);
+  });
+  it('rejects incomplete or invalid vectors instead of scoring them 0', () => {
+    expect(cvss4BaseScore('CVSS:4.0/AV:N/AC:L')).toBeUndefined();
+    expect(cvss4BaseScore('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:Q')).toBeUndefined();
+    expect(cvss4BaseScore('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H')).toBeUndefined();
   });
 });
 
@@ -96,7 +117,7 @@ describe('matching against an imported store', () => {
 
   it('status() reports the sources and counts', () => {
     const status = store.status();
-    expect(status.schema).toBe(1);
+    expect(status.schema).toBe(2);
     expect(status.sources.map((s) => s.format).sort()).toEqual(['alpine-secdb', 'osv']);
     expect(status.advisories).toBe(4);
   });

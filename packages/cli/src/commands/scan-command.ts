@@ -56,6 +56,7 @@ export interface ScanFlags {
   vex?: string[];
   malwareDb?: string;
   maxFileSize?: string;
+  vulnSeveritySource?: string;
 }
 
 type Mode = 'image' | 'rootfs' | 'fs' | 'sbom';
@@ -84,6 +85,7 @@ export function addScanOptions(cmd: Command, mode: Mode): Command {
     .option('--db <path>', 'advisory database (see `bulwark db import`)', defaultDbPath())
     .option('--severity <list>', 'report only these severities (CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)')
     .option('--ignore-unfixed', 'report only vulnerabilities with a fix')
+    .option('--vuln-severity-source <list>', 'take severity from the first of these raters that rated it (ghsa, nvd, debian, ubuntu, cbl-mariner…), else UNKNOWN')
     .option('--exit-code <n>', 'exit with this code when vulnerabilities remain after filtering (CI gate)')
     .option('--ignorefile <path>', 'YAML ignore rules (id, purl, path, reason, expires); default .bulwarkignore if present')
     .option('--vex <file...>', 'OpenVEX or CycloneDX VEX documents; not_affected statements suppress findings');
@@ -133,6 +135,7 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   if (wantVuln) {
     if (!flags.db || !existsSync(flags.db)) throw new BulwarkError('USAGE', flags.db ?? '--db', 'no advisory database here; import advisories first with `bulwark db import PATH…`');
     options.advisories = AdvisoryStore.open(flags.db, { readonly: true });
+    if (flags.vulnSeveritySource) options.severitySources = flags.vulnSeveritySource.split(',').map((x) => x.trim()).filter(Boolean);
   }
   let report: ScanReport;
   try {

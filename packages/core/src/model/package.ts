@@ -37,7 +37,7 @@ export interface OsInfo {
 
 export type OsPackageType = 'deb' | 'apk' | 'rpm';
 /** Language ecosystems, named by their purl type. */
-export type LangPackageType = 'npm' | 'pypi' | 'golang' | 'maven' | 'gem' | 'cargo' | 'composer' | 'nuget' | 'conan' | 'hex' | 'pub' | 'swift' | 'cocoapods';
+export type LangPackageType = 'npm' | 'pypi' | 'golang' | 'maven' | 'gem' | 'cargo' | 'composer' | 'nuget' | 'conan' | 'hex' | 'pub' | 'swift' | 'cocoapods' | 'k8s';
 export type PackageType = OsPackageType | LangPackageType;
 
 export type Relationship = 'root' | 'direct' | 'indirect';

@@ -47,6 +47,7 @@ export function buildReport(args: {
   advisories?: AdvisoryStore;
   policy?: PolicyOptions & { ignoreFile?: string };
   content?: ContentResults;
+  severitySources?: readonly string[];
 }): ScanReport {
   const report: ScanReport = {
     schemaVersion: 1,
@@ -60,7 +61,7 @@ export function buildReport(args: {
   if (args.inventory.os) report.os = args.inventory.os;
   if (args.advisories) {
     const started = performance.now();
-    const matched = matchVulnerabilities(report.packages, report.os, args.advisories);
+    const matched = matchVulnerabilities(report.packages, report.os, args.advisories, args.severitySources ? { severitySources: args.severitySources } : {});
     const policy = applyPolicy(matched, args.policy ?? {}, args.policy?.ignoreFile);
     report.vulnerabilities = policy.findings;
     if (policy.suppressed.length > 0) report.suppressed = policy.suppressed;

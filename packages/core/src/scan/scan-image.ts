@@ -140,6 +140,7 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     inventory,
     problems,
     ...(options.advisories ? { advisories: options.advisories } : {}),
+    ...(options.severitySources ? { severitySources: options.severitySources } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(found && contentScanner ? { content: { ...found, settings: contentScanner.settings, layers: [...new Set(contents.values())], ...(contentScanner.databaseSummary ? { database: contentScanner.databaseSummary } : {}) } } : {}),
     timings: { totalMs: Math.round(performance.now() - started), readLayersMs: Math.round(readMs), peakRssKiB: process.resourceUsage().maxRSS },

@@ -26,6 +26,8 @@ export interface ScanOptions {
   includeDevDeps?: boolean;
   /** Match the inventory against this advisory store (vulnerability scanning). */
   advisories?: AdvisoryStore;
+  /** `--vuln-severity-source`: raters to take severity from, in order. */
+  severitySources?: string[];
   /** Secret and malware scanning of file contents (`--scanners secret,malware`). */
   content?: ContentScanner;
   /** Filters, ignore rules and VEX applied to the findings. */

@@ -43,6 +43,7 @@ async function scanDirectory(dir: string, options: ScanOptions, mode: ScanMode):
     inventory,
     problems: [...analysis.problems, ...inventory.problems],
     ...(options.advisories ? { advisories: options.advisories } : {}),
+    ...(options.severitySources ? { severitySources: options.severitySources } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.content && content ? { content: { ...contentFindings([{ content }]), settings: options.content.settings, layers: [content], ...(options.content.databaseSummary ? { database: options.content.databaseSummary } : {}) } } : {}),
     timings: { totalMs: Math.round(performance.now() - started), peakRssKiB: process.resourceUsage().maxRSS },

@@ -13,7 +13,7 @@ import { buildReport } from './report-builder.js';
 import type { ScanOptions } from './scan-options.js';
 
 const MAX_SBOM = 256 * 1024 * 1024;
-const TYPES = new Set<string>(['deb', 'apk', 'rpm', 'npm', 'pypi', 'golang', 'maven', 'gem', 'cargo', 'composer', 'nuget', 'conan', 'hex', 'pub', 'swift', 'cocoapods']);
+const TYPES = new Set<string>(['deb', 'apk', 'rpm', 'npm', 'pypi', 'golang', 'maven', 'gem', 'cargo', 'composer', 'nuget', 'conan', 'hex', 'pub', 'swift', 'cocoapods', 'k8s']);
 
 interface CdxComponent {
   type?: string;
@@ -105,6 +105,7 @@ export async function scanSbom(path: string, options: ScanOptions): Promise<Scan
     inventory: { os, packages: unique },
     problems: [],
     ...(options.advisories ? { advisories: options.advisories } : {}),
+    ...(options.severitySources ? { severitySources: options.severitySources } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     timings: { totalMs: Math.round(performance.now() - started), peakRssKiB: process.resourceUsage().maxRSS },
   });

@@ -36,6 +36,8 @@ export interface Advisory {
   aliases: string[];
   summary?: string;
   severity?: Severity;
+  /** Severity by who rated it (ghsa, nvd, debian, ubuntu, cbl-mariner…), for `--vuln-severity-source`. */
+  vendorSeverity?: Record<string, Severity>;
   cvss: { version: string; vector: string }[];
   references: string[];
   published?: string;

@@ -3,7 +3,7 @@
  * one row per (namespace, package) an advisory affects in `affected`, indexed for the
  * per-package look-ups a scan makes.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS vulnerabilities (
   aliases TEXT NOT NULL,
   summary TEXT,
   severity TEXT,
+  vendor_severity TEXT,
   cvss TEXT,
   refs TEXT NOT NULL,
   published TEXT,

@@ -32,7 +32,7 @@ export interface AffectedRow {
 }
 
 /** An advisory's descriptive fields as stored, with the source it came from. */
-export type VulnerabilityRow = Pick<Advisory, 'id' | 'aliases' | 'summary' | 'severity' | 'cvss' | 'references'> & { source: string };
+export type VulnerabilityRow = Pick<Advisory, 'id' | 'aliases' | 'summary' | 'severity' | 'vendorSeverity' | 'cvss' | 'references'> & { source: string };
 
 export interface SourceStatus {
   name: string;
@@ -79,14 +79,14 @@ export class AdvisoryStore {
     let count = 0;
     const delV = this.db.prepare('DELETE FROM vulnerabilities WHERE source = ?');
     const delA = this.db.prepare('DELETE FROM affected WHERE source = ?');
-    const insV = this.db.prepare('INSERT OR REPLACE INTO vulnerabilities (source, id, aliases, summary, severity, cvss, refs, published, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const insV = this.db.prepare('INSERT OR REPLACE INTO vulnerabilities (source, id, aliases, summary, severity, vendor_severity, cvss, refs, published, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const insA = this.db.prepare('INSERT INTO affected (namespace, package, source, vuln_id, kind, data) VALUES (?, ?, ?, ?, ?, ?)');
     const insS = this.db.prepare('INSERT OR REPLACE INTO sources (name, format, origin, imported_at, records) VALUES (?, ?, ?, ?, ?)');
     this.db.transaction(() => {
       delV.run(source.name);
       delA.run(source.name);
       for (const a of advisories) {
-        insV.run(source.name, a.id, JSON.stringify(a.aliases), a.summary ?? null, a.severity ?? null, JSON.stringify(a.cvss), JSON.stringify(a.references), a.published ?? null, a.modified ?? null);
+        insV.run(source.name, a.id, JSON.stringify(a.aliases), a.summary ?? null, a.severity ?? null, a.vendorSeverity ? JSON.stringify(a.vendorSeverity) : null, JSON.stringify(a.cvss), JSON.stringify(a.references), a.published ?? null, a.modified ?? null);
         for (const e of a.affected) insA.run(e.namespace, e.package, source.name, a.id, e.data.kind, JSON.stringify(e.data));
         count++;
       }
@@ -108,6 +108,7 @@ export class AdvisoryStore {
     const row: VulnerabilityRow = { source, id, aliases: JSON.parse(r.aliases ?? '[]') as string[], cvss: JSON.parse(r.cvss ?? '[]') as VulnerabilityRow['cvss'], references: JSON.parse(r.refs ?? '[]') as string[] };
     if (r.summary) row.summary = r.summary;
     if (r.severity) row.severity = r.severity as Severity;
+    if (r.vendor_severity) row.vendorSeverity = JSON.parse(r.vendor_severity) as Record<string, Severity>;
     return row;
   }
 

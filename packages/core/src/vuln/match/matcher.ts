@@ -10,6 +10,7 @@ import type { AdvisoryStore } from '../db/store.js';
 import { packageKey } from '../db/importers/osv.js';
 import { SCHEME_BY_TYPE } from '../version/registry.js';
 import { cvss3BaseScore, severityFromScore } from './cvss.js';
+import { cvss4BaseScore } from './cvss4.js';
 import { fixedText, isVulnerable } from './constraints.js';
 import { evaluateOsv } from './osv-ranges.js';
 
@@ -59,19 +60,31 @@ function comparedVersion(pkg: Package, bySource: boolean): string {
   return pkg.version;
 }
 
-function severityOf(store: AdvisoryStore, source: string, id: string): { severity: Severity; from?: string; title?: string; references: string[]; aliases: string[] } {
+export interface MatchOptions {
+  /**
+   * `--vuln-severity-source`: take the severity from the first of these raters that rated the
+   * vulnerability (ghsa, nvd, debian, ubuntu…), else UNKNOWN — instead of the default chain.
+   */
+  severitySources?: readonly string[];
+}
+
+function severityOf(store: AdvisoryStore, source: string, id: string, options: MatchOptions): { severity: Severity; from?: string; title?: string; references: string[]; aliases: string[] } {
   const v = store.vulnerability(source, id);
   if (!v) return { severity: 'UNKNOWN', references: [], aliases: [] };
   const base = { references: v.references, aliases: v.aliases, ...(v.summary ? { title: v.summary } : {}) };
+  if (options.severitySources?.length) {
+    const rater = options.severitySources.find((s) => v.vendorSeverity?.[s] !== undefined);
+    return rater ? { ...base, severity: v.vendorSeverity?.[rater] as Severity, from: rater } : { ...base, severity: 'UNKNOWN' };
+  }
   if (v.severity) return { ...base, severity: v.severity, from: source };
   for (const c of v.cvss) {
-    const score = cvss3BaseScore(c.vector);
+    const score = cvss3BaseScore(c.vector) ?? cvss4BaseScore(c.vector);
     if (score !== undefined) return { ...base, severity: severityFromScore(score), from: `cvss:${c.vector}` };
   }
   return { ...base, severity: 'UNKNOWN' };
 }
 
-export function matchVulnerabilities(packages: readonly Package[], os: OsInfo | undefined, store: AdvisoryStore): VulnerabilityFinding[] {
+export function matchVulnerabilities(packages: readonly Package[], os: OsInfo | undefined, store: AdvisoryStore, options: MatchOptions = {}): VulnerabilityFinding[] {
   const findings: VulnerabilityFinding[] = [];
   const osNs = osNamespace(os);
   for (const pkg of packages) {
@@ -97,7 +110,7 @@ export function matchVulnerabilities(packages: readonly Package[], os: OsInfo | 
         if (!verdict.affected) continue;
         fixed = verdict.fixed;
       }
-      const meta = severityOf(store, row.source, row.vulnId);
+      const meta = severityOf(store, row.source, row.vulnId, options);
       const status = fixed ? 'fixed' : row.data.kind === 'unfixed' ? row.data.status : 'affected';
       const finding: VulnerabilityFinding = {
         kind: 'vulnerability',

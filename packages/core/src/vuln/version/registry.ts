@@ -30,6 +30,8 @@ export const SCHEME_BY_TYPE: Partial<Record<PackageType, VersionScheme>> = {
   hex: cargoScheme,
   pub: cargoScheme,
   swift: cargoScheme,
+  // Kubernetes components (KBOM input): semantic versions.
+  k8s: cargoScheme,
   // CocoaPods requirements use RubyGems semantics (~>, pre-release letters).
   cocoapods: rubygemsScheme,
 };

@@ -47,7 +47,10 @@ export function rubySecToAdvisory(r: Record<string, unknown>): Advisory | undefi
   const title = str(r.title);
   if (title) a.summary = title;
   const severity = normalizeSeverity(r.criticality) ?? (typeof r.cvss_v3 === 'number' ? severityFromScore(r.cvss_v3) : undefined);
-  if (severity && severity !== 'UNKNOWN') a.severity = severity;
+  if (severity && severity !== 'UNKNOWN') {
+    a.severity = severity;
+    a.vendorSeverity = { 'ruby-advisory-db': severity };
+  }
   const date = str(r.date);
   if (date) a.published = date;
   return a;

@@ -63,8 +63,17 @@ export function osvToAdvisory(json: unknown): Advisory | undefined {
   const summary = r.summary ?? r.details?.split('\n')[0];
   if (summary) advisory.summary = summary.slice(0, 300);
   const severity = normalizeSeverity(r.database_specific?.severity ?? r.affected[0]?.database_specific?.severity);
-  if (severity) advisory.severity = severity;
+  if (severity) {
+    advisory.severity = severity;
+    advisory.vendorSeverity = { [osvVendor(r.id)]: severity };
+  }
   if (r.published) advisory.published = r.published;
   if (r.modified) advisory.modified = r.modified;
   return advisory;
+}
+
+/** Who rated an OSV record's `database_specific.severity`, by its id prefix. */
+function osvVendor(id: string): string {
+  const prefix = /^([A-Z]+)-/.exec(id)?.[1] ?? '';
+  return { GHSA: 'ghsa', GO: 'go', PYSEC: 'osv', RUSTSEC: 'rustsec' }[prefix] ?? 'osv';
 }

@@ -60,7 +60,10 @@ export function ovalToAdvisories(xml: string, fileName: string): Advisory[] {
     const description = /<description>([^<]*)<\/description>/.exec(def)?.[1];
     if (description && !advisory.summary) advisory.summary = description.slice(0, 300);
     const severity = normalizeSeverity(/<severity>([^<]*)<\/severity>/.exec(def)?.[1]);
-    if (severity) advisory.severity = severity;
+    if (severity) {
+      advisory.severity = severity;
+      advisory.vendorSeverity = { [ns.split(':')[0] as string]: severity };
+    }
     for (const c of def.matchAll(/<criterion\b[^>]*\btest_ref="([^"]+)"/g)) {
       const test = tests.get(c[1] as string);
       if (!test) continue;
