@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { zipSync } from 'fflate';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { gz, tarBuffer, writeOciLayout } from './helpers/build-image.js';
 import { runCli } from './helpers/run-cli.js';
@@ -109,6 +110,24 @@ describe('secret and malware scanning', () => {
     expect(aws?.partialFingerprints).toBeDefined();
     expect(log.runs[0]?.results.map((r) => r.ruleId)).toContain('malware:Eicar-Test-Signature');
   });
+
+  it('survives hostile contents: lying zip headers, gzip bombs, keyword-dense megabyte lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-hostile-content-'));
+    // A zip whose headers claim 100 bytes for a 50 MB deflate stream.
+    const zip = Buffer.from(zipSync({ 'big.txt': Buffer.alloc(50_000_000, 0x41) }, { level: 9 }));
+    const cd = zip.lastIndexOf(Buffer.from('PK\x01\x02', 'latin1'));
+    zip.writeUInt32LE(100, 22);
+    zip.writeUInt32LE(100, cd + 24);
+    writeFileSync(join(dir, 'lying.zip'), zip);
+    writeFileSync(join(dir, 'bomb.txt.gz'), gzipSync(Buffer.alloc(400_000_000)));
+    writeFileSync(join(dir, 'dense.txt'), `${'password=password;'.repeat(100_000)}\n`);
+    writeFileSync(join(dir, 'real.env'), 'GITHUB_TOKEN=ghp_Qw8eR7tY6uI5oP4aS3dF2gH1jK0lZxCvBnM1\n');
+    const run = runCli(['fs', dir, '--scanners', 'secret,malware', '-f', 'json', '-q'], { timeoutMs: 120_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { secrets: Finding[]; malware: Finding[] };
+    expect(report.secrets.map((s) => `${s.ruleId} ${s.path}`)).toEqual(['github-pat /real.env']);
+    expect(report.malware).toEqual([]);
+  }, 120_000);
 
   it('scans directories, skips files over --max-file-size and counts them, and rejects bad flags', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bulwark-fs-secrets-'));

@@ -66,7 +66,10 @@ export function archiveMembers(content: Buffer, name: string, limits: ArchiveLim
       let count = 0;
       const files = unzipSync(content, {
         filter: (f) => {
-          if (f.name.endsWith('/') || f.originalSize > limits.maxMemberSize || total + f.originalSize > limits.maxTotalSize || count >= limits.maxMembers) return false;
+          // A deflated member cannot be much larger than its output: a header claiming a tiny
+          // size for a big stream is lying (and would make us inflate it all for nothing).
+          const lying = f.compression === 8 && f.size > f.originalSize + (f.originalSize >> 6) + 1024;
+          if (lying || f.name.endsWith('/') || f.originalSize > limits.maxMemberSize || total + f.originalSize > limits.maxTotalSize || count >= limits.maxMembers) return false;
           total += f.originalSize;
           count++;
           return true;
