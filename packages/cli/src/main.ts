@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isBulwarkError, TOOL_VERSION } from '@bulwark/core';
 import { addDbCommands } from './commands/db-command.js';
+import { addConfigCommand } from './commands/config-command.js';
 import { addScanOptions, runScan, type ScanFlags } from './commands/scan-command.js';
 import { EXIT_INPUT_ERROR } from './exit-codes.js';
 
@@ -29,6 +30,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   addScanOptions(program.command('fs').argument('<dir>', 'project directory').description('scan a project checkout: lockfiles, manifests and installed packages'), 'fs').action(scan('fs'));
   addScanOptions(program.command('sbom').argument('<target>', 'image archive, OCI layout or root filesystem directory').description('write an SBOM (CycloneDX by default) for an image or root filesystem'), 'sbom').action(scan('sbom'));
 
+  addConfigCommand(program, (code) => {
+    exitCode = code;
+  });
   addDbCommands(program, (code) => {
     exitCode = code;
   });

@@ -25,5 +25,8 @@ export { ContentScanner, DEFAULT_CONTENT_MAX_FILE_SIZE } from './content/content
 export type { ContentScanSettings } from './content/content-types.js';
 export type { SecretFinding, MalwareFinding, LayerLifecycle } from './model/content-finding.js';
 export type { ContentScanSummary } from './model/report.js';
+export { scanConfigInputs, scanConfigPaths, type ConfigScanOptions, type ConfigInput } from './misconfig/scan-config.js';
+export { CONFIG_TYPES } from './misconfig/detect-type.js';
+export type { MisconfigFinding, ConfigType } from './model/misconfig-finding.js';
 export { updateDatabase } from './vuln/update/update-db.js';
 export { feedsFromBases, readFeedsFile, UPSTREAM_FEEDS, type Feed } from './vuln/update/feeds.js';

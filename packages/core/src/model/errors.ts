@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'FILE_TOO_LARGE'
   | 'TOO_MANY_ENTRIES'
   | 'MALFORMED_PACKAGE_DB'
+  | 'MALFORMED_CONFIG'
   | 'CACHE_ERROR'
   | 'USAGE';
 

@@ -6,6 +6,7 @@ import type { OsInfo, Package } from './package.js';
 import type { Problem } from './problem.js';
 import type { VulnerabilityFinding } from './finding.js';
 import type { MalwareFinding, SecretFinding } from './content-finding.js';
+import type { MisconfigFinding } from './misconfig-finding.js';
 
 export interface LayerSummary {
   index: number;
@@ -40,7 +41,7 @@ export interface ImageConfigSummary {
   created?: string;
 }
 
-export type ArtifactKind = 'container-image' | 'rootfs' | 'filesystem' | 'sbom';
+export type ArtifactKind = 'container-image' | 'rootfs' | 'filesystem' | 'sbom' | 'config';
 
 export interface ScanReport {
   schemaVersion: 1;
@@ -66,6 +67,10 @@ export interface ScanReport {
   malware?: MalwareFinding[];
   /** What the content scanners read. */
   contentScan?: ContentScanSummary;
+  /** Present when configuration checks ran (`bulwark config`). */
+  misconfigurations?: MisconfigFinding[];
+  /** Configuration findings hidden by inline `bulwark:ignore`, the ignore file or --severity. */
+  suppressedMisconfigurations?: { finding: MisconfigFinding; by: string; reason: string }[];
   /** Secret and malware findings hidden by the severity filter or ignore rules. */
   suppressedContent?: { finding: SecretFinding | MalwareFinding; by: string; reason: string }[];
   /** Findings hidden by filters, ignore rules or VEX, with the reason (kept for audit). */

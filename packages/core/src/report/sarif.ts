@@ -41,6 +41,28 @@ export function renderSarif(report: ScanReport): string {
       message: { text: `${report.artifact.name}: ${v.purl}` },
     })),
   }));
+  for (const f of report.misconfigurations ?? []) {
+    if (!index.has(f.checkId)) {
+      index.set(f.checkId, rules.length);
+      const help = `${f.title}\n\nFix: ${f.fix}${f.aliases.length ? `\n\nAlso known as: ${f.aliases.join(', ')}` : ''}`;
+      rules.push({
+        id: f.checkId,
+        name: 'Misconfiguration',
+        shortDescription: { text: f.title },
+        fullDescription: { text: f.title },
+        defaultConfiguration: { level: LEVEL[f.severity] },
+        help: { text: help, markdown: help },
+        properties: { 'security-severity': SCORE[f.severity], tags: ['misconfiguration', 'security', f.category, f.configType] },
+      });
+    }
+    results.push({
+      ruleId: f.checkId,
+      ruleIndex: index.get(f.checkId) as number,
+      level: LEVEL[f.severity],
+      message: { text: `${f.message}${f.resource ? ` (${f.resource})` : ''}. ${f.fix}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: f.path.replace(/^\.?\/+/, '') || report.artifact.name }, region: { startLine: Math.max(1, f.line), ...(f.endLine ? { endLine: f.endLine } : {}) } } }],
+    });
+  }
   for (const f of [...(report.secrets ?? []), ...(report.malware ?? [])]) {
     const id = f.kind === 'secret' ? f.ruleId : `malware:${f.signature}`;
     if (!index.has(id)) {

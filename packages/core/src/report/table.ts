@@ -23,11 +23,12 @@ export function renderTable(report: ScanReport, options: TableOptions = { color:
   const os = report.os ? `${report.os.family} ${report.os.version}${report.os.distroless ? ' (distroless)' : ''}` : 'unknown OS';
   const a = report.artifact;
   const platform = a.image?.platform ? `, ${a.image.platform.os}/${a.image.platform.architecture}${a.image.platform.variant ? `/${a.image.platform.variant}` : ''}` : '';
-  lines.push(c.bold(`${a.name} (${os}${platform})`));
+  if (a.kind === 'config') lines.push(c.bold(a.name));
+  else lines.push(c.bold(`${a.name} (${os}${platform})`));
   const counts = new Map<string, number>();
   for (const p of report.packages) counts.set(p.type, (counts.get(p.type) ?? 0) + 1);
   const byType = [...counts].map(([t, n]) => `${n} ${t}`).join(', ') || 'none';
-  lines.push(`${a.format}${a.layers.length ? `, ${a.layers.length} layer${a.layers.length === 1 ? '' : 's'}` : ''}; packages: ${byType}`);
+  if (a.kind !== 'config') lines.push(`${a.format}${a.layers.length ? `, ${a.layers.length} layer${a.layers.length === 1 ? '' : 's'}` : ''}; packages: ${byType}`);
   if (report.packages.length > 0) {
     const hasLang = report.packages.some((p) => !OS_TYPES.has(p.type));
     const table = new Table({
@@ -52,6 +53,21 @@ export function renderTable(report: ScanReport, options: TableOptions = { color:
         style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [], compact: true },
       });
       for (const f of v) table.push([f.packageName, f.id, f.severity, f.status, f.installedVersion, f.fixedVersion ?? '', (f.title ?? '').slice(0, 60)]);
+      lines.push(table.toString());
+    }
+  }
+  if (report.misconfigurations) {
+    const m = report.misconfigurations;
+    const counts = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].map((sev) => `${sev}: ${m.filter((f) => f.severity === sev).length}`).join(', ');
+    lines.push(c.bold(`Misconfigurations: ${m.length} (${counts})`));
+    if (m.length > 0) {
+      const table = new Table({
+        head: ['Check', 'Severity', 'Location', 'Problem', 'Fix'],
+        colWidths: [null, null, null, 60, 60] as unknown as number[],
+        wordWrap: true,
+        style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [], compact: true },
+      });
+      for (const f of m) table.push([f.checkId, f.severity, `${f.path}:${f.line}${f.resource ? ` (${f.resource})` : ''}`, f.message, f.fix]);
       lines.push(table.toString());
     }
   }
