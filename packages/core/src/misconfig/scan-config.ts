@@ -19,6 +19,17 @@ import { DOCKERFILE_CHECKS } from './dockerfile/registry.js';
 import { KUBERNETES_CHECKS } from './kubernetes/registry.js';
 import { parseManifests, type K8sObject } from './kubernetes/parse-manifests.js';
 import { Suppressions } from './suppressions.js';
+import { COMPOSE_CHECKS } from './compose/compose-checks.js';
+import { GITHUB_ACTIONS_CHECKS } from './ci/github-actions-checks.js';
+import { GITLAB_CI_CHECKS } from './ci/gitlab-ci-checks.js';
+import { parseYamlFile, type YamlFile } from './yaml-document.js';
+
+/** Single-document YAML types and their check tables (one line per type). */
+const YAML_CHECKS: Partial<Record<ConfigType, readonly Check<YamlFile>[]>> = {
+  compose: COMPOSE_CHECKS,
+  'github-actions': GITHUB_ACTIONS_CHECKS,
+  'gitlab-ci': GITLAB_CI_CHECKS,
+};
 
 export interface ConfigScanOptions extends CheckOptions {
   /** Force the type (stdin, or files with unusual names). */
@@ -82,7 +93,13 @@ export function checkConfigs(inputs: readonly ConfigInput[], options: ConfigScan
       const parsed = parseManifests(input.text, input.path);
       manifests.push(...parsed.objects);
       problems.push(...parsed.problems);
-    } else problems.push({ level: 'warning', code: 'UNREADABLE_FILE', input: input.path, message: `${type} checks are not implemented yet; file skipped` });
+    } else {
+      const checks = YAML_CHECKS[type];
+      if (!checks) continue;
+      const parsed = parseYamlFile(input.text, input.path);
+      problems.push(...parsed.problems);
+      if (parsed.file) findings.push(...runChecks(checks, parsed.file, type, input.path, options));
+    }
   }
   if (manifests.length > 0) findings.push(...runChecks(KUBERNETES_CHECKS, manifests, 'kubernetes', '', options));
   return { findings, problems, suppressions };
