@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli } from './helpers/run-cli.js';
+import { gz, tarBuffer, writeOciLayout } from './helpers/build-image.js';
 
 const DOCKERFILE = ['FROM node:latest', 'RUN apt-get update', 'RUN curl -fsSL https://get.example.sh | bash', 'COPY . /app', '# bulwark:ignore[dockerfile-shell-form-entrypoint] legacy start script', 'CMD node /app/server.js', ''].join('\n');
 const POD = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: debug', 'spec:', '  hostPID: true', '  containers:', '    - name: sh', '      image: busybox', '      securityContext:', '        privileged: true', ''].join('\n');
@@ -82,5 +83,29 @@ describe('bulwark config', () => {
     expect(run.stderr).toMatch(/broken\.yaml:\d+: invalid YAML/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect((JSON.parse(run.stdout) as Report).misconfigurations.length).toBeGreaterThan(5);
+  });
+
+  it('--scanners misconfig checks an image config and its setuid files, and config files in directories', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-image-misconfig-'));
+    const layer = await tarBuffer([
+      { name: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.20.0\n' },
+      { name: 'usr/bin/su', content: 'x', mode: 0o4755 },
+      { name: 'usr/bin/wall', content: 'x', mode: 0o2755 },
+      { name: 'usr/bin/ls', content: 'x', mode: 0o755 },
+    ]);
+    writeOciLayout(dir, [{ blob: gz(layer), tar: layer }], { config: { Env: ['PATH=/bin', 'DB_PASSWORD=hunter2'], ExposedPorts: { '22/tcp': {}, '8080/tcp': {} } } });
+    const run = runCli(['image', dir, '--scanners', 'misconfig', '-f', 'json', '-q']);
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    const messages = Object.fromEntries(report.misconfigurations.map((f) => [f.checkId, (f as unknown as { message: string }).message]));
+    expect(messages).toEqual({
+      'image-runs-as-root': 'no User in the image config: containers run as root',
+      'image-no-healthcheck': 'the image config has no healthcheck',
+      'image-sensitive-port': 'exposes 22/tcp (SSH)',
+      'image-secret-in-env': 'ENV DB_PASSWORD is set in the image config',
+      'image-setuid-files': '2 setuid/setgid files: /usr/bin/su, /usr/bin/wall',
+    });
+    const fs = JSON.parse(runCli(['fs', project(), '--scanners', 'misconfig', '-f', 'json', '-q']).stdout) as Report;
+    expect(fs.misconfigurations.map((f) => f.checkId)).toContain('pss-baseline-privileged');
   });
 });

@@ -141,7 +141,7 @@ describe('secret and malware scanning', () => {
     expect(report.contentScan.skippedLarge).toBe(1);
     const bad = runCli(['fs', dir, '--scanners', 'secrets', '-q']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/unknown scanner 'secrets' \(available: vuln, secret, malware\)/);
+    expect(bad.stderr).toMatch(/unknown scanner 'secrets' \(available: vuln, secret, malware, misconfig\)/);
     const noDb = runCli(['fs', dir, '--scanners', 'malware', '--malware-db', join(dir, 'nope'), '-q']);
     expect(noDb.status).toBe(2);
     expect(noDb.stderr).toMatch(/nope: cannot read the malware database directory/);

@@ -79,7 +79,7 @@ export function addScanOptions(cmd: Command, mode: Mode): Command {
     .option('--max-layer-size <size>', 'refuse layers larger than this when uncompressed', '16G')
     .option('-q, --quiet', 'no progress bar')
     .option('--include-dev-deps', 'keep development-only dependencies found in lockfiles')
-    .option('--scanners <list>', 'what to look for: vuln, secret, malware (default: vuln when an advisory database exists)')
+    .option('--scanners <list>', 'what to look for: vuln, secret, malware, misconfig (default: vuln when an advisory database exists)')
     .option('--malware-db <dir>', 'ClamAV signature directory (.hdb .hsb .ndb .ldb) for --scanners malware; EICAR is built in')
     .option('--max-file-size <size>', 'files larger than this are not read by the secret and malware scanners', '10M')
     .option('--db <path>', 'advisory database (see `bulwark db import`)', defaultDbPath())
@@ -118,7 +118,7 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   }
   if (progress) options.onProgress = progress.onProgress;
   const scanners = (flags.scanners ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-  for (const s of scanners) if (!['vuln', 'secret', 'malware', 'none'].includes(s)) throw new BulwarkError('USAGE', '--scanners', `unknown scanner '${s}' (available: vuln, secret, malware)`);
+  for (const s of scanners) if (!['vuln', 'secret', 'malware', 'misconfig', 'none'].includes(s)) throw new BulwarkError('USAGE', '--scanners', `unknown scanner '${s}' (available: vuln, secret, malware, misconfig)`);
   if (flags.malwareDb && !scanners.includes('malware')) throw new BulwarkError('USAGE', '--malware-db', 'given without --scanners malware');
   if ((scanners.includes('secret') || scanners.includes('malware')) && mode !== 'sbom') {
     options.content = new ContentScanner({
@@ -132,6 +132,10 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   const sbomIn = mode === 'sbom' && isCycloneDxJson(target);
   const wantVuln = scanners.includes('vuln') || (scanners.length === 0 && (mode !== 'sbom' || sbomIn) && flags.db !== undefined && existsSync(flags.db));
   if (wantVuln || options.content) options.policy = policyFrom(flags);
+  if (scanners.includes('misconfig') && mode !== 'sbom') {
+    const policy = policyFrom(flags);
+    options.misconfig = { ...(policy.severities ? { severities: policy.severities } : {}), ...(policy.ignoreRules ? { ignoreRules: policy.ignoreRules } : {}), ...(policy.ignoreFile ? { ignoreFile: policy.ignoreFile } : {}) };
+  }
   if (wantVuln) {
     if (!flags.db || !existsSync(flags.db)) throw new BulwarkError('USAGE', flags.db ?? '--db', 'no advisory database here; import advisories first with `bulwark db import PATH…`');
     options.advisories = AdvisoryStore.open(flags.db, { readonly: true });
@@ -158,7 +162,7 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
     for (const p of report.problems) if (p.level === 'error') process.stderr.write(`bulwark: ${p.input}: ${p.message}\n`);
   }
   if (hasErrors(report.problems)) return EXIT_INPUT_ERROR;
-  const remaining = (report.vulnerabilities?.length ?? 0) + (report.secrets?.length ?? 0) + (report.malware?.length ?? 0);
+  const remaining = (report.vulnerabilities?.length ?? 0) + (report.secrets?.length ?? 0) + (report.malware?.length ?? 0) + (report.misconfigurations?.length ?? 0);
   if (flags.exitCode !== undefined && remaining > 0) return Number(flags.exitCode);
   return EXIT_OK;
 }

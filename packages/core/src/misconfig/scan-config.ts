@@ -67,7 +67,7 @@ export function collectConfigFiles(paths: readonly string[], problems: Problem[]
   return out;
 }
 
-function runChecks<T>(checks: readonly Check<T>[], doc: T, type: ConfigType, path: string, options: CheckOptions): MisconfigFinding[] {
+export function runChecks<T>(checks: readonly Check<T>[], doc: T, type: ConfigType, path: string, options: CheckOptions): MisconfigFinding[] {
   return checks.flatMap((c) =>
     c.run(doc, options).map((h) => {
       const f: MisconfigFinding = { kind: 'misconfig', checkId: c.id, title: c.title, severity: c.severity, category: c.category, configType: type, path: h.path ?? path, line: h.line, message: h.message, fix: c.fix, aliases: [...c.aliases] };
@@ -105,6 +105,27 @@ export function checkConfigs(inputs: readonly ConfigInput[], options: ConfigScan
   return { findings, problems, suppressions };
 }
 
+/** Inline suppressions, then the ignore file, then the severity filter; returns what stays. */
+export function applyMisconfigPolicy(
+  findings: readonly MisconfigFinding[],
+  suppressions: ReadonlyMap<string, Suppressions>,
+  options: ConfigScanOptions,
+  active: readonly IgnoreRule[] = activeIgnoreRules({ ignoreRules: options.ignoreRules ?? [], ...(options.now ? { now: options.now } : {}) }).active,
+): { kept: MisconfigFinding[]; suppressed: { finding: MisconfigFinding; by: string; reason: string }[] } {
+  const kept: MisconfigFinding[] = [];
+  const suppressed: { finding: MisconfigFinding; by: string; reason: string }[] = [];
+  for (const f of findings) {
+    const inFile = suppressions.get(f.path);
+    const inline = inFile?.find(f.checkId, f.line) ?? f.aliases.map((a) => inFile?.find(a, f.line)).find(Boolean);
+    const rule = active.find((r) => (r.id === f.checkId || f.aliases.includes(r.id)) && (r.path === undefined || f.path === r.path || f.path.startsWith(`${r.path.replace(/\/+$/, '')}/`)));
+    if (inline) suppressed.push({ finding: f, by: 'inline', reason: inline.reason || 'bulwark:ignore comment' });
+    else if (rule) suppressed.push({ finding: f, by: 'ignorefile', reason: rule.reason ?? 'listed in the ignore file' });
+    else if (options.severities?.length && !options.severities.includes(f.severity)) suppressed.push({ finding: f, by: 'severity', reason: `severity ${f.severity} not selected` });
+    else kept.push(f);
+  }
+  return { kept, suppressed };
+}
+
 export function scanConfigInputs(inputs: readonly ConfigInput[], options: ConfigScanOptions, name: string): ScanReport {
   const started = performance.now();
   const problems: Problem[] = [];
@@ -114,15 +135,9 @@ export function scanConfigInputs(inputs: readonly ConfigInput[], options: Config
   problems.push(...expired);
   const result = checkConfigs(inputs, options);
   problems.push(...result.problems);
-  for (const f of result.findings) {
-    const inFile = result.suppressions.get(f.path);
-    const inline = inFile?.find(f.checkId, f.line) ?? f.aliases.map((a) => inFile?.find(a, f.line)).find(Boolean);
-    const rule = active.find((r) => (r.id === f.checkId || f.aliases.includes(r.id)) && (r.path === undefined || f.path === r.path || f.path.startsWith(`${r.path.replace(/\/+$/, '')}/`)));
-    if (inline) suppressed.push({ finding: f, by: 'inline', reason: inline.reason || 'bulwark:ignore comment' });
-    else if (rule) suppressed.push({ finding: f, by: 'ignorefile', reason: rule.reason ?? 'listed in the ignore file' });
-    else if (options.severities?.length && !options.severities.includes(f.severity)) suppressed.push({ finding: f, by: 'severity', reason: `severity ${f.severity} not selected` });
-    else kept.push(f);
-  }
+  const policy = applyMisconfigPolicy(result.findings, result.suppressions, options, active);
+  kept.push(...policy.kept);
+  suppressed.push(...policy.suppressed);
   const order: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
   kept.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || order.indexOf(a.severity) - order.indexOf(b.severity) || a.checkId.localeCompare(b.checkId));
   const report: ScanReport = {

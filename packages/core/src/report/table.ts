@@ -67,7 +67,7 @@ export function renderTable(report: ScanReport, options: TableOptions = { color:
         wordWrap: true,
         style: { head: options.color ? ['cyan'] : [], border: options.color ? ['grey'] : [], compact: true },
       });
-      for (const f of m) table.push([f.checkId, f.severity, `${f.path}:${f.line}${f.resource ? ` (${f.resource})` : ''}`, f.message, f.fix]);
+      for (const f of m) table.push([f.checkId, f.severity, `${f.path}${f.line ? `:${f.line}` : ''}${f.resource ? ` (${f.resource})` : ''}`, f.message, f.fix]);
       lines.push(table.toString());
     }
   }

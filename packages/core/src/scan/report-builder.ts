@@ -11,6 +11,7 @@ import { matchVulnerabilities } from '../vuln/match/matcher.js';
 import { activeIgnoreRules, applyPolicy, type PolicyOptions } from '../policy/suppression.js';
 import { applyContentPolicy } from '../policy/content-policy.js';
 import type { MalwareFinding, SecretFinding } from '../model/content-finding.js';
+import type { MisconfigFinding } from '../model/misconfig-finding.js';
 import type { ContentScanSettings, LayerContent } from '../content/content-types.js';
 
 export interface ContentResults {
@@ -48,6 +49,7 @@ export function buildReport(args: {
   policy?: PolicyOptions & { ignoreFile?: string };
   content?: ContentResults;
   severitySources?: readonly string[];
+  misconfig?: { kept: MisconfigFinding[]; suppressed: { finding: MisconfigFinding; by: string; reason: string }[] };
 }): ScanReport {
   const report: ScanReport = {
     schemaVersion: 1,
@@ -67,6 +69,10 @@ export function buildReport(args: {
     if (policy.suppressed.length > 0) report.suppressed = policy.suppressed;
     report.problems.push(...policy.problems);
     report.timings.matchMs = Math.round(performance.now() - started);
+  }
+  if (args.misconfig) {
+    report.misconfigurations = args.misconfig.kept;
+    if (args.misconfig.suppressed.length > 0) report.suppressedMisconfigurations = args.misconfig.suppressed;
   }
   if (args.content?.settings) {
     const { settings, layers } = args.content;

@@ -18,6 +18,8 @@ import type { LayerAnalysis } from '../walker/layer-analysis.js';
 import type { LayerContent } from '../content/content-types.js';
 import { contentFindings } from '../content/layer-findings.js';
 import { configRedactions, configSecrets, redactConfig } from '../content/config-secrets.js';
+import { IMAGE_CONFIG_CHECKS } from '../misconfig/image/image-config-checks.js';
+import { applyMisconfigPolicy, runChecks } from '../misconfig/scan-config.js';
 import { buildReport } from './report-builder.js';
 import type { ScanOptions } from './scan-options.js';
 
@@ -131,6 +133,13 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
   const found = contentScanner ? contentFindings(layered.map((l, i) => ({ ...l, ...(contents.has(i) ? { content: contents.get(i) as LayerContent } : {}) }))) : undefined;
   if (found && contentScanner?.settings.secrets) found.secrets.unshift(...configSecrets(source.config));
   const redactions = found ? configRedactions(found.secrets) : undefined;
+  const misconfig = options.misconfig
+    ? applyMisconfigPolicy(
+        runChecks(IMAGE_CONFIG_CHECKS, { config: source.config, setidFiles: [...inventory.tree.walk()].filter((e) => e.meta.t === 'f' && ((e.meta.m ?? 0) & 0o6000) !== 0).map((e) => ({ path: e.meta.p, mode: e.meta.m ?? 0, layer: e.layer })) }, 'image-config', name, options.misconfig),
+        new Map(),
+        options.misconfig,
+      )
+    : undefined;
   const report = buildReport({
     kind: 'container-image',
     name,
@@ -141,6 +150,7 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     problems,
     ...(options.advisories ? { advisories: options.advisories } : {}),
     ...(options.severitySources ? { severitySources: options.severitySources } : {}),
+    ...(misconfig ? { misconfig } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(found && contentScanner ? { content: { ...found, settings: contentScanner.settings, layers: [...new Set(contents.values())], ...(contentScanner.databaseSummary ? { database: contentScanner.databaseSummary } : {}) } } : {}),
     timings: { totalMs: Math.round(performance.now() - started), readLayersMs: Math.round(readMs), peakRssKiB: process.resourceUsage().maxRSS },

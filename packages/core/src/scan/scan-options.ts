@@ -3,6 +3,7 @@
  */
 import type { LayerCache } from '../cache/layer-cache.js';
 import type { ContentScanner } from '../content/content-scanner.js';
+import type { ConfigScanOptions } from '../misconfig/scan-config.js';
 import type { AdvisoryStore } from '../vuln/db/store.js';
 import type { PolicyOptions } from '../policy/suppression.js';
 import type { ScanLimits } from '../util/limits.js';
@@ -28,6 +29,8 @@ export interface ScanOptions {
   advisories?: AdvisoryStore;
   /** `--vuln-severity-source`: raters to take severity from, in order. */
   severitySources?: string[];
+  /** Configuration checks (`--scanners misconfig`): image config for images, config files for directories. */
+  misconfig?: ConfigScanOptions;
   /** Secret and malware scanning of file contents (`--scanners secret,malware`). */
   content?: ContentScanner;
   /** Filters, ignore rules and VEX applied to the findings. */

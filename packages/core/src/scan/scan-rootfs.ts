@@ -11,6 +11,7 @@ import type { ScanReport } from '../model/report.js';
 import { walkDirectory } from '../walker/fs-walker.js';
 import { buildReport } from './report-builder.js';
 import { contentFindings } from '../content/layer-findings.js';
+import { scanConfigPaths } from '../misconfig/scan-config.js';
 import type { ScanOptions } from './scan-options.js';
 
 /** `bulwark rootfs DIR`: installed artifacts only, like an image. */
@@ -35,7 +36,8 @@ async function scanDirectory(dir: string, options: ScanOptions, mode: ScanMode):
   const fetch = async (_layer: number, paths: ReadonlySet<string>): Promise<Map<string, Buffer>> =>
     (await walkDirectory(dir, name, { analyzers: [], limits: options.limits, capture: paths })).captured;
   const inventory = await buildInventory([{ analysis }], analyzers, fetch, name, { includeDevDeps: options.includeDevDeps === true });
-  return buildReport({
+  const config = options.misconfig ? scanConfigPaths([dir], options.misconfig) : undefined;
+  const report = buildReport({
     kind: mode === 'fs' ? 'filesystem' : 'rootfs',
     name,
     format: mode === 'fs' ? 'filesystem' : 'rootfs',
@@ -44,8 +46,11 @@ async function scanDirectory(dir: string, options: ScanOptions, mode: ScanMode):
     problems: [...analysis.problems, ...inventory.problems],
     ...(options.advisories ? { advisories: options.advisories } : {}),
     ...(options.severitySources ? { severitySources: options.severitySources } : {}),
+    ...(config ? { misconfig: { kept: config.misconfigurations ?? [], suppressed: config.suppressedMisconfigurations ?? [] } } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.content && content ? { content: { ...contentFindings([{ content }]), settings: options.content.settings, layers: [content], ...(options.content.databaseSummary ? { database: options.content.databaseSummary } : {}) } } : {}),
     timings: { totalMs: Math.round(performance.now() - started), peakRssKiB: process.resourceUsage().maxRSS },
   });
+  if (config) report.problems.push(...config.problems);
+  return report;
 }
