@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { BulwarkError, CONFIG_TYPES, hasErrors, readIgnoreFile, renderReport, scanConfigInputs, scanConfigPaths, type ConfigScanOptions, type ConfigType, type ScanReport, type Severity } from '@bulwark/core';
+import { BulwarkError, CONFIG_TYPES, loadCustomChecks, hasErrors, readIgnoreFile, renderReport, scanConfigInputs, scanConfigPaths, type ConfigScanOptions, type ConfigType, type ScanReport, type Severity } from '@bulwark/core';
 import { EXIT_INPUT_ERROR, EXIT_OK } from '../exit-codes.js';
 
 interface ConfigFlags {
@@ -16,6 +16,7 @@ interface ConfigFlags {
   exitCode?: string;
   ignorefile?: string;
   allowedRegistries?: string;
+  policy?: string;
 }
 
 const SEVERITIES = new Set(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']);
@@ -31,6 +32,7 @@ export function addConfigCommand(program: Command, setExit: (code: number) => vo
     .option('--severity <list>', 'report only these severities (CRITICAL,HIGH,MEDIUM,LOW)')
     .option('--exit-code <n>', 'exit with this code when findings remain (CI gate)')
     .option('--ignorefile <path>', 'YAML ignore rules (id = check id or alias, path, reason, expires); default .bulwarkignore if present')
+    .option('--policy <dir>', 'custom checks: YAML files with CEL conditions (see docs/misconfig.md)')
     .option('--allowed-registries <list>', 'registries base images and pod images may come from (docker.io, ghcr.io, …)')
     .action(async (paths: string[], flags: ConfigFlags) => {
       setExit(await runConfig(paths, flags));
@@ -46,6 +48,7 @@ async function runConfig(paths: string[], flags: ConfigFlags): Promise<number> {
     for (const s of list) if (!SEVERITIES.has(s)) throw new BulwarkError('USAGE', '--severity', `unknown severity '${s}' (CRITICAL, HIGH, MEDIUM, LOW)`);
     options.severities = list as Severity[];
   }
+  if (flags.policy) options.custom = loadCustomChecks(flags.policy);
   if (flags.allowedRegistries) options.allowedRegistries = flags.allowedRegistries.split(',').map((s) => s.trim()).filter(Boolean);
   const ignoreFile = flags.ignorefile ?? (existsSync('.bulwarkignore') ? '.bulwarkignore' : undefined);
   if (ignoreFile) {

@@ -23,6 +23,7 @@ import { COMPOSE_CHECKS } from './compose/compose-checks.js';
 import { GITHUB_ACTIONS_CHECKS } from './ci/github-actions-checks.js';
 import { GITLAB_CI_CHECKS } from './ci/gitlab-ci-checks.js';
 import { parseYamlFile, type YamlFile } from './yaml-document.js';
+import type { CustomChecks } from './custom/custom-checks.js';
 
 /** Single-document YAML types and their check tables (one line per type). */
 const YAML_CHECKS: Partial<Record<ConfigType, readonly Check<YamlFile>[]>> = {
@@ -32,6 +33,8 @@ const YAML_CHECKS: Partial<Record<ConfigType, readonly Check<YamlFile>[]>> = {
 };
 
 export interface ConfigScanOptions extends CheckOptions {
+  /** User-defined CEL checks (`--policy DIR`), run after the built-in ones. */
+  custom?: CustomChecks;
   /** Force the type (stdin, or files with unusual names). */
   type?: ConfigType;
   severities?: readonly Severity[];
@@ -88,20 +91,20 @@ export function checkConfigs(inputs: readonly ConfigInput[], options: ConfigScan
     const type = options.type ?? detectConfigType(input.path, input.text.slice(0, 65536));
     if (!type) continue;
     suppressions.set(input.path, Suppressions.of(input.text));
-    if (type === 'dockerfile') findings.push(...runChecks(DOCKERFILE_CHECKS, parseDockerfile(input.text, input.path), type, input.path, options));
+    if (type === 'dockerfile') findings.push(...runChecks([...DOCKERFILE_CHECKS, ...(options.custom?.dockerfile ?? [])], parseDockerfile(input.text, input.path), type, input.path, options));
     else if (type === 'kubernetes') {
       const parsed = parseManifests(input.text, input.path);
       manifests.push(...parsed.objects);
       problems.push(...parsed.problems);
     } else {
-      const checks = YAML_CHECKS[type];
-      if (!checks) continue;
+      const checks = [...(YAML_CHECKS[type] ?? []), ...(options.custom?.yaml[type] ?? [])];
+      if (checks.length === 0) continue;
       const parsed = parseYamlFile(input.text, input.path);
       problems.push(...parsed.problems);
       if (parsed.file) findings.push(...runChecks(checks, parsed.file, type, input.path, options));
     }
   }
-  if (manifests.length > 0) findings.push(...runChecks(KUBERNETES_CHECKS, manifests, 'kubernetes', '', options));
+  if (manifests.length > 0) findings.push(...runChecks([...KUBERNETES_CHECKS, ...(options.custom?.kubernetes ?? [])], manifests, 'kubernetes', '', options));
   return { findings, problems, suppressions };
 }
 
