@@ -18,7 +18,7 @@ function good(): Obj[] {
           metadata: { labels: { app: 'web' } },
           spec: {
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: { runAsNonRoot: true, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
             containers: [
               {
                 name: 'app',
@@ -71,6 +71,9 @@ const CASES: [string, (o: Obj[]) => void, (o: Obj[]) => void][] = [
   ['pss-restricted-seccomp', (o) => delete pod(o).securityContext.seccompProfile, (o) => (container(o).securityContext.seccompProfile = { type: 'RuntimeDefault' })],
   ['pss-restricted-capabilities', (o) => (container(o).securityContext.capabilities = { drop: ['NET_RAW'] }), (o) => (container(o).securityContext.capabilities = { drop: ['ALL'], add: ['NET_BIND_SERVICE'] })],
   ['k8s-resources-missing', (o) => delete container(o).resources.limits, () => undefined],
+  ['k8s-resources-missing', (o) => (pod(o).initContainers = [{ name: 'init', image: `busybox:1.36@${DIGEST}`, securityContext: container(o).securityContext }]), (o) => (pod(o).initContainers = [{ name: 'init', image: `busybox:1.36@${DIGEST}`, securityContext: container(o).securityContext, resources: container(o).resources }])],
+  ['k8s-root-group', (o) => delete pod(o).securityContext.runAsGroup, (o) => (container(o).securityContext.runAsGroup = 2000)],
+  ['k8s-root-group', (o) => (pod(o).securityContext.supplementalGroups = [0]), (o) => (pod(o).securityContext.supplementalGroups = [3000])],
   ['k8s-probes-missing', (o) => delete container(o).readinessProbe, () => undefined],
   ['k8s-writable-root-filesystem', (o) => (container(o).securityContext.readOnlyRootFilesystem = false), () => undefined],
   ['k8s-service-account-token-mounted', (o) => delete pod(o).automountServiceAccountToken, () => undefined],

@@ -21,6 +21,7 @@ const CASES: [ConfigType, string, string, string][] = [
   ['compose', 'compose-security-opt-unconfined', compose('security_opt:\n  - seccomp:unconfined'), compose('security_opt:\n  - no-new-privileges:true')],
   ['compose', 'compose-secret-in-environment', compose('environment:\n  DB_PASSWORD: hunter2hunter2'), compose('environment:\n  DB_PASSWORD: ${DB_PASSWORD}')],
   ['compose', 'compose-secret-in-environment', compose('environment:\n  - API_KEY=abc123abc123'), compose('environment:\n  - API_KEY')],
+  ['compose', 'compose-secret-in-environment', compose('environment:\n  MYSQL_PASSWORD: nextcloud'), compose('environment:\n  - MYSQL_ROOT_PASSWORD_FILE=/run/secrets/db-password')],
   ['compose', 'compose-no-user', 'services:\n  app:\n    image: app:1.0\n', compose('')],
   ['github-actions', 'gha-template-injection', workflow('issues', 'steps:\n  - run: echo "${{ github.event.issue.title }}"'), workflow('issues', 'steps:\n  - env:\n      TITLE: ${{ github.event.issue.title }}\n    run: echo "$TITLE"')],
   ['github-actions', 'gha-template-injection', workflow('pull_request', 'steps:\n  - uses: actions/github-script@' + SHA + '\n    with:\n      script: console.log("${{ github.head_ref }}")'), workflow('pull_request', 'steps:\n  - run: echo "${{ github.sha }}"')],

@@ -69,7 +69,7 @@ export const COMPOSE_CHECKS: readonly ComposeCheck[] = [
     services(doc).flatMap(([n, s]) => (Array.isArray(s.security_opt) ? s.security_opt : []).flatMap((o, i) => (/^(?:seccomp|apparmor)[:=]unconfined$/.test(String(o)) ? [at(doc, n, ['security_opt', i], `security_opt ${String(o)}`)] : []))),
   ),
   check({ id: 'compose-secret-in-environment', title: 'Secret written into environment', severity: 'HIGH', category: 'secrets', fix: 'Use Compose `secrets:` or interpolate from the environment (`${DB_PASSWORD}`) instead of a literal.', aliases: [] }, (doc) =>
-    services(doc).flatMap(([n, s]) => environment(s).filter(([k, v]) => SECRET_NAME.test(k) && v !== undefined && v !== '' && !v.includes('${') && !v.startsWith('$')).map(([k, , key]) => at(doc, n, ['environment', key], `${k} holds a literal secret`))),
+    services(doc).flatMap(([n, s]) => environment(s).filter(([k, v]) => SECRET_NAME.test(k) && !/_(?:FILE|PATH)$/i.test(k) && v !== undefined && v !== '' && !v.includes('${') && !v.startsWith('$') && !v.startsWith('/')).map(([k, , key]) => at(doc, n, ['environment', key], `${k} holds a literal secret`))),
   ),
   check({ id: 'compose-no-user', title: 'Service without a user', severity: 'LOW', category: 'least privilege', fix: 'Set `user: "1000:1000"` (or the image must declare a non-root USER).', aliases: ['CIS-4.1'] }, (doc) =>
     services(doc).filter(([, s]) => s.user === undefined || s.user === 'root' || s.user === '0' || String(s.user).startsWith('0:')).map(([n, s]) => at(doc, n, s.user === undefined ? [] : ['user'], s.user === undefined ? 'no user: the image default (often root) applies' : `user ${String(s.user)}`)),

@@ -104,7 +104,7 @@ export const STRUCTURE_CHECKS: readonly DfCheck[] = [
     df.stages.filter((s, i) => s.name !== undefined && df.stages.slice(0, i).some((p) => p.name === s.name)).map((s) => hit(s, `stage name ${s.name} is used twice`)),
   ),
   check({ id: 'dockerfile-copy-whole-stage', title: 'Whole filesystem of another stage copied', severity: 'MEDIUM', category: 'attack surface', fix: 'Copy only the artifacts the final image needs from build stages.', aliases: ['DL3067'] }, (df) =>
-    all(df, 'COPY').filter((i) => i.flags.has('from') && sources(i).some((s) => s === '/' || s === '/.')).map((i) => hit(i, 'copies the entire build stage, tools and secrets included')),
+    all(df, 'COPY').filter((i) => { const from = i.flags.get('from') ?? ''; return from !== '' && !from.includes('/') && !from.includes(':') && sources(i).some((s) => s === '/' || s === '/.'); }).map((i) => hit(i, 'copies the entire build stage, tools and secrets included')),
   ),
   check({ id: 'dockerfile-workdir-relative', title: 'Relative WORKDIR', severity: 'LOW', category: 'correctness', fix: 'Use an absolute WORKDIR path.', aliases: ['DL3000', 'DS-0009'] }, (df) =>
     all(df, 'WORKDIR').filter((i) => !/^(?:\/|\$|[A-Za-z]:[\\/])/.test(i.args.trim().replace(/^["']/, ''))).map((i) => hit(i, `WORKDIR ${i.args.trim()} depends on the previous directory`)),

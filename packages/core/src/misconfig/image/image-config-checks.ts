@@ -36,7 +36,7 @@ export const IMAGE_CONFIG_CHECKS: readonly ImageCheck[] = [
   check({ id: 'image-secret-in-env', title: 'Secret stored in the image environment', severity: 'HIGH', category: 'secrets', fix: 'Pass secrets at run time (orchestrator secrets, mounted files), never as image ENV.', aliases: ['dockerfile-secret-in-arg-env', 'DS-0031', 'CIS-4.10'] }, (img) =>
     (img.config.config?.Env ?? [])
       .map((e) => [e.split('=')[0] ?? '', e.slice(e.indexOf('=') + 1)] as const)
-      .filter(([k, v]) => SECRET_NAME.test(k) && v !== '' && !v.startsWith('/'))
+      .filter(([k, v]) => SECRET_NAME.test(k) && !/_(?:FILE|PATH)$/i.test(k) && v !== '' && !v.startsWith('/'))
       .map(([k]) => whole(`ENV ${k} is set in the image config`)),
   ),
   check({ id: 'image-setuid-files', title: 'setuid/setgid files in the image', severity: 'MEDIUM', category: 'least privilege', fix: 'Remove the setuid/setgid bits the application does not need (`RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`).', aliases: ['CIS-4.8'] }, (img) =>

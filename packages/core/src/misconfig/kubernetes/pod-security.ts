@@ -147,7 +147,7 @@ export const PSS_CHECKS: readonly K8sCheck[] = [
       (c) => (sc(c).runAsUser === 0 && !hostUsersOff(c.pod) ? [atContainer(c, ['securityContext', 'runAsUser'], 'runAsUser: 0')] : []),
     ),
   ),
-  check({ id: 'pss-restricted-seccomp', title: 'Seccomp profile not set', severity: 'MEDIUM', category: 'pod security (restricted)', fix: fix('Set seccompProfile.type: RuntimeDefault on the pod'), aliases: ['KSV-0030'] }, (objects) =>
+  check({ id: 'pss-restricted-seccomp', title: 'Seccomp profile not set', severity: 'MEDIUM', category: 'pod security (restricted)', fix: fix('Set seccompProfile.type: RuntimeDefault on the pod'), aliases: ['KSV-0030', 'KSV-0104'] }, (objects) =>
     pods(objects).flatMap((p) => {
       const ok = (t: unknown): boolean => t === 'RuntimeDefault' || t === 'Localhost';
       const podType = get(podSc(p), ['seccompProfile', 'type']);

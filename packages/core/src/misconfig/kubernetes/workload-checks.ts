@@ -29,7 +29,7 @@ function imageParts(image: string): { registry: string; tag?: string; digest?: s
 
 export const WORKLOAD_CHECKS: readonly K8sCheck[] = [
   check({ id: 'k8s-resources-missing', title: 'CPU or memory requests/limits missing', severity: 'LOW', category: 'reliability', fix: 'Set resources.requests and resources.limits for cpu and memory.', aliases: ['KSV-0011', 'KSV-0015', 'KSV-0016', 'KSV-0018', 'CKV_K8S_10', 'CKV_K8S_11', 'CKV_K8S_12', 'CKV_K8S_13'] }, (objects) =>
-    runnable(objects).flatMap((c) => {
+    pods(objects).flatMap(containersOf).filter((c) => c.list !== 'ephemeralContainers').flatMap((c) => {
       const missing = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'].filter((k) => get(c.container, ['resources', ...k.split('.')]) === undefined);
       return missing.length > 0 ? [atC(c, ['resources'], `no ${missing.join(', ')}`)] : [];
     }),
@@ -44,6 +44,18 @@ export const WORKLOAD_CHECKS: readonly K8sCheck[] = [
   ),
   check({ id: 'k8s-writable-root-filesystem', title: 'Root filesystem is writable', severity: 'LOW', category: 'least privilege', fix: 'Set securityContext.readOnlyRootFilesystem: true and mount emptyDir where the app writes.', aliases: ['KSV-0014', 'CKV_K8S_22'] }, (objects) =>
     runnable(objects).filter((c) => get(c.container, ['securityContext', 'readOnlyRootFilesystem']) !== true).map((c) => atC(c, ['securityContext'], 'readOnlyRootFilesystem is not true')),
+  ),
+  check({ id: 'k8s-root-group', title: 'Runs with the root group', severity: 'LOW', category: 'least privilege', fix: 'Set runAsGroup (and fsGroup) to a non-zero GID and keep 0 out of supplementalGroups.', aliases: ['KSV-0116'] }, (objects) =>
+    pods(objects).flatMap((p) => {
+      const podSc = isRecord(p.spec.securityContext) ? p.spec.securityContext : {};
+      const explicit = [podSc.fsGroup === 0 ? 'fsGroup 0' : '', list(podSc.supplementalGroups).includes(0) ? 'supplementalGroups includes 0' : ''].filter(Boolean);
+      const hits: Hit[] = explicit.map((m) => atObj(p.object, [...p.at, 'securityContext'], m));
+      for (const c of containersOf(p).filter((x) => x.list !== 'ephemeralContainers')) {
+        const group = get(c.container, ['securityContext', 'runAsGroup']) ?? podSc.runAsGroup;
+        if (group === undefined || group === 0) hits.push(atC(c, ['securityContext'], group === 0 ? 'runAsGroup: 0' : 'runAsGroup is not set, so the image default (usually root) applies'));
+      }
+      return hits;
+    }),
   ),
   check({ id: 'k8s-service-account-token-mounted', title: 'Service account token mounted automatically', severity: 'LOW', category: 'least privilege', fix: 'Set automountServiceAccountToken: false unless the pod calls the API server.', aliases: ['KSV-0036', 'CKV_K8S_38'] }, (objects) =>
     pods(objects).filter((p) => p.spec.automountServiceAccountToken !== false).map((p) => atObj(p.object, p.at, 'automountServiceAccountToken is not false')),
@@ -76,7 +88,7 @@ export const WORKLOAD_CHECKS: readonly K8sCheck[] = [
     runnable(objects).filter((c) => !list(get(c.container, ['securityContext', 'capabilities', 'drop'])).map(String).some((x) => x === 'ALL' || x === 'NET_RAW' || x === 'CAP_NET_RAW')).map((c) => atC(c, ['securityContext'], 'NET_RAW is not dropped')),
   ),
   check({ id: 'k8s-secret-in-env', title: 'Secret written as a literal environment value', severity: 'HIGH', category: 'secrets', fix: 'Use valueFrom.secretKeyRef instead of a literal value.', aliases: ['KSV-01010', 'CKV_K8S_35'] }, (objects) =>
-    pods(objects).flatMap(containersOf).flatMap((c) => list(c.container.env).flatMap((e, i) => (isRecord(e) && typeof e.value === 'string' && e.value !== '' && SECRET_ENV.test(String(e.name ?? '')) ? [atC(c, ['env', i, 'value'], `env ${String(e.name)} holds a literal secret`)] : []))),
+    pods(objects).flatMap(containersOf).flatMap((c) => list(c.container.env).flatMap((e, i) => (isRecord(e) && typeof e.value === 'string' && e.value !== '' && !e.value.startsWith('/') && SECRET_ENV.test(String(e.name ?? '')) && !/_(?:FILE|PATH)$/i.test(String(e.name ?? '')) ? [atC(c, ['env', i, 'value'], `env ${String(e.name)} holds a literal secret`)] : []))),
   ),
   check({ id: 'k8s-rbac-wildcard', title: 'RBAC rule with wildcards', severity: 'HIGH', category: 'access control', fix: 'List the apiGroups, resources and verbs the role needs instead of *.', aliases: ['KSV-0044', 'KSV-0045', 'KSV-0046', 'CKV_K8S_49'] }, (objects) =>
     objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole').flatMap((o) =>
