@@ -121,6 +121,14 @@ describe('Kubernetes checks', () => {
     expect(report.misconfigurations?.find((f) => f.checkId === 'k8s-registry-not-allowed')).toMatchObject({ line: 9 });
     expect(report.misconfigurations?.map((f) => f.checkId)).not.toContain('pss-baseline-host-namespaces');
     expect(report.suppressedMisconfigurations).toEqual([expect.objectContaining({ by: 'inline', reason: 'node exporter' })]);
+    const allowed = scanConfigInputs([{ path: 'pod.yaml', text }], { type: 'kubernetes', allowedRegistries: ['quay.io'] }, 'pod.yaml');
+    expect(allowed.misconfigurations?.map((f) => f.checkId)).not.toContain('k8s-registry-not-allowed');
+  });
+
+  it('reads rendered multi-document output (helm template | bulwark config - --type kubernetes)', () => {
+    const rendered = ['---', '# Source: chart/templates/sa.yaml', 'apiVersion: v1', 'kind: ServiceAccount', 'metadata:', '  name: app', '---', '# Source: chart/templates/deploy.yaml', yaml(good()).split('---\n')[0] ?? '', '---', 'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: debug', 'spec:', '  hostIPC: true', '  containers: []', ''].join('\n');
+    const report = scanConfigInputs([{ path: '<stdin>', text: rendered }], { type: 'kubernetes' }, '<stdin>');
+    expect(report.misconfigurations?.find((f) => f.checkId === 'pss-baseline-host-namespaces')).toMatchObject({ resource: 'Pod/debug', line: rendered.split('\n').indexOf('  hostIPC: true') + 1 });
   });
 
   it('reports malformed YAML with its line and still scans the other files', () => {

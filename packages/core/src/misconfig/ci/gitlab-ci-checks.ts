@@ -64,6 +64,10 @@ export const GITLAB_CI_CHECKS: readonly GitlabCheck[] = [
       return image && floats(image) ? [{ line: doc.lineOf(path), message: `${image} floats`, ...(typeof path[0] === 'string' && path.length > 1 && !['default', 'services'].includes(path[0]) ? { resource: `job ${path[0]}` } : {}) }] : [];
     });
   }),
+  check({ id: 'gitlab-privileged-dind', title: 'Docker-in-Docker service (needs a privileged runner)', severity: 'MEDIUM', category: 'runner isolation', fix: 'Build images without a privileged daemon (kaniko, buildah, BuildKit rootless), or keep dind jobs on dedicated, ephemeral runners.', aliases: [] }, (doc) => {
+    const body = isRecord(doc.body) ? doc.body : {};
+    return jobs(doc).filter(([, j]) => [...list(j.services), ...list(body.services)].some((s) => (imageName(s) ?? '').includes('dind'))).map(([job]) => ({ line: doc.lineOf([job, 'services']), message: 'docker:dind runs a root Docker daemon in a privileged container on the runner', resource: `job ${job}` }));
+  }),
   check({ id: 'gitlab-dind-without-tls', title: 'Docker-in-Docker with TLS turned off', severity: 'HIGH', category: 'runner isolation', fix: 'Keep DOCKER_TLS_CERTDIR set (e.g. "/certs") and talk to docker:2376 over TLS; prefer rootless builders (kaniko, buildah).', aliases: [] }, (doc) => {
     const body = isRecord(doc.body) ? doc.body : {};
     const global = isRecord(body.variables) ? body.variables : {};
