@@ -8,12 +8,9 @@
 import RE2 from 're2';
 import { check, type Check, type Hit } from '../check.js';
 import type { YamlFile } from '../yaml-document.js';
+import { isRecord, list, type Json } from '../values.js';
 
 type WorkflowCheck = Check<YamlFile>;
-type Json = Record<string, unknown>;
-
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Contexts an outsider controls (issue/PR/comment text, branch names, commit messages). */
 const UNTRUSTED = new RE2(/\$\{\{\s*(github\.(?:event\.(?:issue\.(?:title|body)|pull_request\.(?:title|body|head\.(?:ref|label|repo\.default_branch))|comment\.body|review\.body|review_comment\.body|discussion\.(?:title|body)|pages\.[^}]*\.page_name|commits\.[^}]*\.(?:message|author\.(?:email|name))|head_commit\.(?:message|author\.(?:email|name))|workflow_run\.(?:head_branch|head_commit\.(?:message|author\.(?:email|name))|display_title))|head_ref))\s*\}\}/g);

@@ -7,14 +7,12 @@
 import RE2 from 're2';
 import { check, type Check, type Hit } from '../check.js';
 import type { YamlFile } from '../yaml-document.js';
+import { isRecord, isSecretName, type Json } from '../values.js';
 
 type GitlabCheck = Check<YamlFile>;
-type Json = Record<string, unknown>;
-
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** GitLab accepts a single value where it takes a list (`services: docker:dind`). */
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 const RESERVED = new Set(['image', 'services', 'stages', 'types', 'before_script', 'after_script', 'variables', 'cache', 'include', 'default', 'workflow', 'pages']);
-const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(?:$|_)/i;
 const ECHO_SECRET = new RE2(/\b(?:echo|printf|cat)\b[^\n;|&]*\$\{?([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)[A-Z0-9_]*)\}?/);
 const DUMP_ENV = new RE2(/^\s*(?:env|printenv|set|export -p)\s*$/);
 const PIPE_TO_SHELL = new RE2(/\b(?:curl|wget)\b[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b/);
@@ -95,7 +93,7 @@ export const GITLAB_CI_CHECKS: readonly GitlabCheck[] = [
       isRecord(vars)
         ? Object.entries(vars).flatMap(([k, v]) => {
             const value = isRecord(v) ? v.value : v;
-            return SECRET_NAME.test(k) && typeof value === 'string' && value !== '' && !value.includes('$') ? [{ line: doc.lineOf([...path, k]), message: `${k} holds a literal secret` }] : [];
+            return isSecretName(k) && typeof value === 'string' && value !== '' && !value.includes('$') ? [{ line: doc.lineOf([...path, k]), message: `${k} holds a literal secret` }] : [];
           })
         : [],
     );

@@ -5,12 +5,9 @@
  */
 import { check, type Check, type Hit } from '../check.js';
 import type { YamlFile } from '../yaml-document.js';
+import { isRecord, isSecretName, type Json } from '../values.js';
 
 type ComposeCheck = Check<YamlFile>;
-type Json = Record<string, unknown>;
-
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(?:$|_)/i;
 const DANGEROUS_CAPS = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'DAC_READ_SEARCH', 'SYS_RAWIO', 'BPF', 'PERFMON']);
 const SOCKETS = /(?:^|:)\/(?:var\/)?run\/(?:docker|containerd\/containerd|crio\/crio|podman\/podman)\.sock(?::|$)/;
 const HOST_ROOTS = new Set(['/', '/etc', '/root', '/boot', '/proc', '/sys', '/var/lib/docker', '/var/lib/kubelet', '/usr', '/home']);
@@ -69,7 +66,7 @@ export const COMPOSE_CHECKS: readonly ComposeCheck[] = [
     services(doc).flatMap(([n, s]) => (Array.isArray(s.security_opt) ? s.security_opt : []).flatMap((o, i) => (/^(?:seccomp|apparmor)[:=]unconfined$/.test(String(o)) ? [at(doc, n, ['security_opt', i], `security_opt ${String(o)}`)] : []))),
   ),
   check({ id: 'compose-secret-in-environment', title: 'Secret written into environment', severity: 'HIGH', category: 'secrets', fix: 'Use Compose `secrets:` or interpolate from the environment (`${DB_PASSWORD}`) instead of a literal.', aliases: [] }, (doc) =>
-    services(doc).flatMap(([n, s]) => environment(s).filter(([k, v]) => SECRET_NAME.test(k) && !/_(?:FILE|PATH)$/i.test(k) && v !== undefined && v !== '' && !v.includes('${') && !v.startsWith('$') && !v.startsWith('/')).map(([k, , key]) => at(doc, n, ['environment', key], `${k} holds a literal secret`))),
+    services(doc).flatMap(([n, s]) => environment(s).filter(([k, v]) => isSecretName(k) && v !== undefined && v !== '' && !v.includes('${') && !v.startsWith('$') && !v.startsWith('/')).map(([k, , key]) => at(doc, n, ['environment', key], `${k} holds a literal secret`))),
   ),
   check({ id: 'compose-no-user', title: 'Service without a user', severity: 'LOW', category: 'least privilege', fix: 'Set `user: "1000:1000"` (or the image must declare a non-root USER).', aliases: ['CIS-4.1'] }, (doc) =>
     services(doc).filter(([, s]) => s.user === undefined || s.user === 'root' || s.user === '0' || String(s.user).startsWith('0:')).map(([n, s]) => at(doc, n, s.user === undefined ? [] : ['user'], s.user === undefined ? 'no user: the image default (often root) applies' : `user ${String(s.user)}`)),

@@ -17,6 +17,7 @@ import type { Check, Hit } from '../check.js';
 import type { Dockerfile } from '../dockerfile/parse-dockerfile.js';
 import type { K8sObject } from '../kubernetes/parse-manifests.js';
 import type { YamlFile } from '../yaml-document.js';
+import { isRecord } from '../values.js';
 
 export interface CustomChecks {
   dockerfile: Check<Dockerfile>[];
@@ -50,7 +51,6 @@ function evaluates(fn: Evaluate, vars: Record<string, unknown>): boolean {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Plain data for CEL: Maps become objects (Dockerfile flags). */
 function dockerfileVars(df: Dockerfile): Record<string, unknown> {

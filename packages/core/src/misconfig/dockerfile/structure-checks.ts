@@ -9,6 +9,7 @@ import type { DfInstruction, DfStage, Dockerfile } from './parse-dockerfile.js';
 
 type DfCheck = Check<Dockerfile>;
 
+/** Broader than `isSecretName`: build arguments are also called PASS, PWD or AUTH. */
 const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH)(?:$|_)/i;
 const SECRET_FILES = /(?:^|\/)(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.env|credentials|\.dockercfg|config\.json|[^/]*\.(?:pem|key|p12|pfx|jks|keystore))$|(?:^|\/)\.(?:aws|ssh|gnupg)(?:\/|$)/i;
 
@@ -56,7 +57,7 @@ export const STRUCTURE_CHECKS: readonly DfCheck[] = [
   check({ id: 'dockerfile-secret-in-arg-env', title: 'Secret passed as ARG or ENV', severity: 'HIGH', category: 'secrets', fix: 'Use BuildKit secrets (`RUN --mount=type=secret,id=…`) instead; ARG and ENV values stay in the image history.', aliases: ['DL3064', 'DS-0031', 'CIS-4.10'] }, (df) =>
     [...all(df, 'ARG'), ...all(df, 'ENV')].flatMap((i) => {
       const names = i.keyword === 'ARG' ? [i.args.split('=')[0]?.trim() ?? ''] : i.args.includes('=') ? [...i.args.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1] as string) : [i.argv[0] ?? ''];
-      return names.filter((n) => SECRET_NAME.test(n)).map((n) => hit(i, `${i.keyword} ${n} carries a secret into the build; its value is kept in the image history`));
+      return names.filter((n) => SECRET_NAME.test(n) && !/_(?:FILE|PATH|DIR)$/i.test(n)).map((n) => hit(i, `${i.keyword} ${n} carries a secret into the build; its value is kept in the image history`));
     }),
   ),
   check({ id: 'dockerfile-copy-secret-file', title: 'Key or credential file copied into the image', severity: 'HIGH', category: 'secrets', fix: 'Keep keys and credential files out of the build context (.dockerignore) and use build secrets.', aliases: ['DS-0031', 'CIS-4.10'] }, (df) =>

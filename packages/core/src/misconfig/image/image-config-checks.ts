@@ -5,6 +5,7 @@
  */
 import type { ImageConfig } from '../../artifact/image-source.js';
 import { check, type Check, type Hit } from '../check.js';
+import { isSecretName } from '../values.js';
 
 export interface BuiltImage {
   config: ImageConfig;
@@ -14,7 +15,6 @@ export interface BuiltImage {
 
 type ImageCheck = Check<BuiltImage>;
 
-const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(?:$|_)/i;
 const SENSITIVE_PORTS: Record<string, string> = { '22': 'SSH', '23': 'Telnet', '2375': 'Docker API without TLS', '2376': 'Docker API', '3389': 'RDP', '5900': 'VNC', '6443': 'Kubernetes API', '10250': 'kubelet API' };
 const whole = (message: string): Hit => ({ line: 0, message });
 
@@ -36,7 +36,7 @@ export const IMAGE_CONFIG_CHECKS: readonly ImageCheck[] = [
   check({ id: 'image-secret-in-env', title: 'Secret stored in the image environment', severity: 'HIGH', category: 'secrets', fix: 'Pass secrets at run time (orchestrator secrets, mounted files), never as image ENV.', aliases: ['dockerfile-secret-in-arg-env', 'DS-0031', 'CIS-4.10'] }, (img) =>
     (img.config.config?.Env ?? [])
       .map((e) => [e.split('=')[0] ?? '', e.slice(e.indexOf('=') + 1)] as const)
-      .filter(([k, v]) => SECRET_NAME.test(k) && !/_(?:FILE|PATH)$/i.test(k) && v !== '' && !v.startsWith('/'))
+      .filter(([k, v]) => isSecretName(k) && v !== '' && !v.startsWith('/'))
       .map(([k]) => whole(`ENV ${k} is set in the image config`)),
   ),
   check({ id: 'image-setuid-files', title: 'setuid/setgid files in the image', severity: 'MEDIUM', category: 'least privilege', fix: 'Remove the setuid/setgid bits the application does not need (`RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`).', aliases: ['CIS-4.8'] }, (img) =>

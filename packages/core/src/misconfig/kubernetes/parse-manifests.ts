@@ -6,9 +6,11 @@
  */
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { Problem } from '../../model/problem.js';
+import { isRecord, list, type Json } from '../values.js';
+
+export { isRecord, list, type Json };
 
 export type YamlPath = readonly (string | number)[];
-export type Json = Record<string, unknown>;
 
 export interface K8sObject {
   kind: string;
@@ -52,8 +54,6 @@ const POD_SPEC_AT: Record<string, YamlPath> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-export const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export function get(obj: unknown, path: YamlPath): unknown {
   let cur: unknown = obj;

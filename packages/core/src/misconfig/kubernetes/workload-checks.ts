@@ -5,6 +5,7 @@
  * cluster-admin bindings, exposed Services, and namespaces without a default-deny policy.
  */
 import { check, type Check, type Hit } from '../check.js';
+import { isSecretName } from '../values.js';
 import { containersOf, get, isRecord, list, podSpecOf, type ContainerRef, type K8sObject, type PodSpecRef, type YamlPath } from './parse-manifests.js';
 
 type K8sCheck = Check<readonly K8sObject[]>;
@@ -13,7 +14,6 @@ const pods = (objects: readonly K8sObject[]): PodSpecRef[] => objects.map(podSpe
 const runnable = (objects: readonly K8sObject[]): ContainerRef[] => pods(objects).flatMap(containersOf).filter((c) => c.list === 'containers');
 const atC = (c: ContainerRef, rel: YamlPath, message: string): Hit => ({ line: c.pod.object.lineOf([...c.at, ...rel]), message: `container ${c.name}: ${message}`, resource: c.pod.object.resource, path: c.pod.object.path });
 const atObj = (o: K8sObject, rel: YamlPath, message: string): Hit => ({ line: o.lineOf(rel), message, resource: o.resource, path: o.path });
-const SECRET_ENV = /(?:^|_)(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(?:$|_)/i;
 const SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/var/run/containerd/containerd.sock', '/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/run/crio/crio.sock', '/var/run/cri-dockerd.sock'];
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController']);
 
@@ -88,7 +88,7 @@ export const WORKLOAD_CHECKS: readonly K8sCheck[] = [
     runnable(objects).filter((c) => !list(get(c.container, ['securityContext', 'capabilities', 'drop'])).map(String).some((x) => x === 'ALL' || x === 'NET_RAW' || x === 'CAP_NET_RAW')).map((c) => atC(c, ['securityContext'], 'NET_RAW is not dropped')),
   ),
   check({ id: 'k8s-secret-in-env', title: 'Secret written as a literal environment value', severity: 'HIGH', category: 'secrets', fix: 'Use valueFrom.secretKeyRef instead of a literal value.', aliases: ['KSV-01010', 'CKV_K8S_35'] }, (objects) =>
-    pods(objects).flatMap(containersOf).flatMap((c) => list(c.container.env).flatMap((e, i) => (isRecord(e) && typeof e.value === 'string' && e.value !== '' && !e.value.startsWith('/') && SECRET_ENV.test(String(e.name ?? '')) && !/_(?:FILE|PATH)$/i.test(String(e.name ?? '')) ? [atC(c, ['env', i, 'value'], `env ${String(e.name)} holds a literal secret`)] : []))),
+    pods(objects).flatMap(containersOf).flatMap((c) => list(c.container.env).flatMap((e, i) => (isRecord(e) && typeof e.value === 'string' && e.value !== '' && !e.value.startsWith('/') && isSecretName(String(e.name ?? '')) ? [atC(c, ['env', i, 'value'], `env ${String(e.name)} holds a literal secret`)] : []))),
   ),
   check({ id: 'k8s-rbac-wildcard', title: 'RBAC rule with wildcards', severity: 'HIGH', category: 'access control', fix: 'List the apiGroups, resources and verbs the role needs instead of *.', aliases: ['KSV-0044', 'KSV-0045', 'KSV-0046', 'CKV_K8S_49'] }, (objects) =>
     objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole').flatMap((o) =>
