@@ -15,8 +15,8 @@ import { runCli, type CliRun } from './helpers/run-cli.js';
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'bulwark-hostile-'));
 const goodLayer = (): Promise<Buffer> => tarBuffer([{ name: 'etc/alpine-release', content: ALPINE_RELEASE }, { name: 'lib/apk/db/installed', content: ALPINE_DB }]);
 
-function expectCleanFailure(run: CliRun, pattern: RegExp): void {
-  expect(run.status).toBe(2);
+function expectCleanFailure(run: CliRun, pattern: RegExp, status = 2): void {
+  expect(run.status).toBe(status);
   expect(run.stderr).toMatch(pattern);
   expect(run.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack trace
   // Only the layer cache and the requested output may appear in the scratch HOME.
@@ -70,12 +70,12 @@ describe('hostile input corpus', () => {
     expectCleanFailure(scan(dir), /is missing/);
   });
 
-  it('digest mismatch: error, contents listed as untrusted', async () => {
+  it('digest mismatch: error, contents listed as untrusted, exit 6', async () => {
     const dir = scratch();
     const good = await goodLayer();
     writeOciLayout(dir, [{ blob: gz(good), tar: good, digest: sha256('something else') }]);
     const run = scan(dir);
-    expectCleanFailure(run, /blob content hashes to sha256:[0-9a-f]+, not to the digest sha256:[0-9a-f]+/);
+    expectCleanFailure(run, /blob content hashes to sha256:[0-9a-f]+, not to the digest sha256:[0-9a-f]+/, 6);
     expect(outJson(run).problems.find((p) => p.code === 'DIGEST_MISMATCH')?.level).toBe('error');
   });
 

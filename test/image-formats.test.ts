@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS, scanImage } from '../packages/core/src/index.js';
 import { walkLayer } from '../packages/core/src/walker/layer-walker.js';
 import { FileTree } from '../packages/core/src/applier/file-tree.js';
 import { createReadStream } from 'node:fs';
-import { ALPINE_DB, ALPINE_RELEASE, dockerArchive, gz, tarBuffer, writeOciLayout } from './helpers/build-image.js';
+import { ALPINE_DB, ALPINE_RELEASE, dockerArchive, gz, multiPlatformLayout, tarBuffer, writeOciLayout } from './helpers/build-image.js';
 
 const IMAGES = resolve(import.meta.dirname, 'fixtures/images');
 const opts = { limits: DEFAULT_LIMITS };
@@ -113,32 +113,6 @@ describe('layer semantics', () => {
 });
 
 describe('multi-platform indexes', () => {
-  async function multiPlatformLayout(): Promise<string> {
-    const dir = mkdtempSync(join(tmpdir(), 'bulwark-index-'));
-    const amd = await tarBuffer([{ name: 'etc/alpine-release', content: '3.19.1\n' }, { name: 'lib/apk/db/installed', content: ALPINE_DB }]);
-    const arm = await tarBuffer([{ name: 'etc/alpine-release', content: '3.19.1\n' }, { name: 'lib/apk/db/installed', content: ALPINE_DB.replaceAll('x86_64', 'aarch64') }]);
-    // Build each platform's image in its own layout, then merge their blobs under one index.
-    const a = mkdtempSync(join(tmpdir(), 'bulwark-a-'));
-    const b = mkdtempSync(join(tmpdir(), 'bulwark-b-'));
-    const amdDigest = writeOciLayout(a, [{ blob: amd, mediaType: 'application/vnd.oci.image.layer.v1.tar' }], { architecture: 'amd64' });
-    const armDigest = writeOciLayout(b, [{ blob: arm, mediaType: 'application/vnd.oci.image.layer.v1.tar' }], { architecture: 'arm64' });
-    const { cpSync, readFileSync: read } = await import('node:fs');
-    cpSync(join(a, 'blobs'), join(dir, 'blobs'), { recursive: true });
-    cpSync(join(b, 'blobs'), join(dir, 'blobs'), { recursive: true });
-    const size = (root: string, d: string): number => read(join(root, 'blobs/sha256', d.slice(7))).length;
-    const index = {
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.index.v1+json',
-      manifests: [
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: armDigest, size: size(b, armDigest), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amdDigest, size: size(a, amdDigest), platform: { os: 'linux', architecture: 'amd64' } },
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amdDigest, size: size(a, amdDigest), platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } },
-      ],
-    };
-    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
-    return dir;
-  }
-
   it('defaults to linux/amd64, honours --platform, skips attestation manifests', async () => {
     const dir = await multiPlatformLayout();
     const amd = await scanImage(dir, opts);

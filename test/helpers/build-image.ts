@@ -3,7 +3,8 @@
  * docker-archives, including deliberately broken ones for the hostile-input corpus.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack as tarPack } from 'tar-stream';
@@ -93,3 +94,41 @@ export const gz = (b: Buffer): Buffer => gzipSync(b);
 
 export const ALPINE_DB = `C:Q1abc=\nP:musl\nV:1.2.4-r2\nA:x86_64\no:musl\nL:MIT\nF:lib\nR:ld-musl-x86_64.so.1\n\nC:Q1def=\nP:busybox\nV:1.36.1-r5\nA:x86_64\no:busybox\nL:GPL-2.0-only\nF:bin\nR:busybox\n\n`;
 export const ALPINE_RELEASE = '3.19.1\n';
+
+/**
+ * An Alpine image for linux/amd64 and linux/arm64/v8 (plus an attestation manifest) under one
+ * index. `nested` puts the index in a blob referenced from index.json, the shape a registry
+ * push of a manifest list (`skopeo copy --all`) needs.
+ */
+export async function multiPlatformLayout(opts: { nested?: boolean } = {}): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-index-'));
+  const amd = await tarBuffer([{ name: 'etc/alpine-release', content: ALPINE_RELEASE }, { name: 'lib/apk/db/installed', content: ALPINE_DB }]);
+  const arm = await tarBuffer([{ name: 'etc/alpine-release', content: ALPINE_RELEASE }, { name: 'lib/apk/db/installed', content: ALPINE_DB.replaceAll('x86_64', 'aarch64') }]);
+  // Build each platform's image in its own layout, then merge their blobs under one index.
+  const a = mkdtempSync(join(tmpdir(), 'bulwark-a-'));
+  const b = mkdtempSync(join(tmpdir(), 'bulwark-b-'));
+  const amdDigest = writeOciLayout(a, [{ blob: amd, mediaType: 'application/vnd.oci.image.layer.v1.tar' }], { architecture: 'amd64' });
+  const armDigest = writeOciLayout(b, [{ blob: arm, mediaType: 'application/vnd.oci.image.layer.v1.tar' }], { architecture: 'arm64' });
+  cpSync(join(a, 'blobs'), join(dir, 'blobs'), { recursive: true });
+  cpSync(join(b, 'blobs'), join(dir, 'blobs'), { recursive: true });
+  const size = (root: string, d: string): number => readFileSync(join(root, 'blobs/sha256', d.slice(7))).length;
+  const index = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [
+      { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: armDigest, size: size(b, armDigest), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+      { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amdDigest, size: size(a, amdDigest), platform: { os: 'linux', architecture: 'amd64' } },
+      { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amdDigest, size: size(a, amdDigest), platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } },
+    ],
+  };
+  const indexJson = JSON.stringify(index);
+  if (opts.nested) {
+    const digest = sha256(indexJson);
+    writeFileSync(join(dir, 'blobs/sha256', digest.slice(7)), indexJson);
+    writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: index.mediaType, digest, size: indexJson.length }] }));
+  } else {
+    writeFileSync(join(dir, 'index.json'), indexJson);
+  }
+  return dir;
+}

@@ -45,10 +45,10 @@ export function runCli(args: string[], opts: { home?: string; timeoutMs?: number
 }
 
 /** Like runCli, without blocking the event loop (for tests that serve HTTP from this process). */
-export function runCliAsync(args: string[], opts: { home?: string } = {}): Promise<CliRun> {
+export function runCliAsync(args: string[], opts: { home?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'bulwark-home-'));
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: join(home, '.cache'), NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: join(home, '.cache'), NO_COLOR: '1', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

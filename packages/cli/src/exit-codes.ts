@@ -1,7 +1,31 @@
 /**
  * Process exit codes, documented in docs/cli.md:
  * 0 the scan completed; 2 the input (or a flag) could not be used, fully or partly —
- * results that could be produced are still written.
+ * results that could be produced are still written; 3–5 a registry could not serve the
+ * image (unreachable, authentication, not found); 6 content does not match its digest
+ * (a registry, an archive or a layout altered after it was built).
  */
+import type { ErrorCode } from '@bulwark/core';
+
 export const EXIT_OK = 0;
 export const EXIT_INPUT_ERROR = 2;
+export const EXIT_REGISTRY_UNREACHABLE = 3;
+export const EXIT_REGISTRY_AUTH = 4;
+export const EXIT_NOT_FOUND = 5;
+export const EXIT_INTEGRITY = 6;
+
+/** The exit code for an error that stopped the command. */
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'REGISTRY_UNREACHABLE':
+      return EXIT_REGISTRY_UNREACHABLE;
+    case 'REGISTRY_AUTH':
+      return EXIT_REGISTRY_AUTH;
+    case 'MANIFEST_UNKNOWN':
+      return EXIT_NOT_FOUND;
+    case 'DIGEST_MISMATCH':
+      return EXIT_INTEGRITY;
+    default:
+      return EXIT_INPUT_ERROR;
+  }
+}

@@ -7,7 +7,7 @@ import { isBulwarkError, TOOL_VERSION } from '@bulwark/core';
 import { addDbCommands } from './commands/db-command.js';
 import { addConfigCommand } from './commands/config-command.js';
 import { addScanOptions, runScan, type ScanFlags } from './commands/scan-command.js';
-import { EXIT_INPUT_ERROR } from './exit-codes.js';
+import { EXIT_INPUT_ERROR, exitCodeFor } from './exit-codes.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -46,7 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (isBulwarkError(err)) {
       process.stderr.write(`bulwark: ${err.message}\n`);
-      return EXIT_INPUT_ERROR;
+      return exitCodeFor(err.code);
     }
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`bulwark: internal error: ${message}\n`);

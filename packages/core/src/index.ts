@@ -27,6 +27,7 @@ export type { SecretFinding, MalwareFinding, LayerLifecycle } from './model/cont
 export type { ContentScanSummary } from './model/report.js';
 export { scanConfigInputs, scanConfigPaths, type ConfigScanOptions, type ConfigInput } from './misconfig/scan-config.js';
 export { CONFIG_TYPES } from './misconfig/detect-type.js';
+export { looksLikeReference, parseReference, type ImageReference } from './registry/reference.js';
 export { loadCustomChecks } from './misconfig/custom/custom-checks.js';
 export type { MisconfigFinding, ConfigType } from './model/misconfig-finding.js';
 export { updateDatabase } from './vuln/update/update-db.js';

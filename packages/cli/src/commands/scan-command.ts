@@ -21,6 +21,7 @@ import {
   renderReport,
   scanImage,
   isCycloneDxJson,
+  looksLikeReference,
   scanFs,
   scanRootfs,
   scanSbom,
@@ -32,7 +33,7 @@ import {
   readIgnoreFile,
   readVex,
 } from '@bulwark/core';
-import { EXIT_INPUT_ERROR, EXIT_OK } from '../exit-codes.js';
+import { EXIT_INPUT_ERROR, EXIT_INTEGRITY, EXIT_OK } from '../exit-codes.js';
 import { ProgressBar } from '../progress.js';
 import { defaultDbPath } from './db-command.js';
 
@@ -57,6 +58,9 @@ export interface ScanFlags {
   malwareDb?: string;
   maxFileSize?: string;
   vulnSeveritySource?: string;
+  insecure?: boolean;
+  username?: string;
+  password?: string;
 }
 
 type Mode = 'image' | 'rootfs' | 'fs' | 'sbom';
@@ -92,6 +96,9 @@ export function addScanOptions(cmd: Command, mode: Mode): Command {
   if (mode === 'image' || mode === 'sbom') {
     cmd.option('--platform <os/arch[/variant]>', 'image to pick from a multi-platform index (default linux/amd64)');
     cmd.option('--select <ref>', 'image to pick from a multi-image archive (tag or OCI ref name)');
+    cmd.option('--insecure', 'talk to the registry over plain HTTP');
+    cmd.option('--username <user>', 'registry user name (also BULWARK_USERNAME; default: docker config.json)');
+    cmd.option('--password <password>', 'registry password or token (also BULWARK_PASSWORD)');
   }
   return cmd;
 }
@@ -129,7 +136,10 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
     });
   }
   if (flags.exitCode !== undefined && !/^\d{1,3}$/.test(flags.exitCode)) throw new BulwarkError('USAGE', '--exit-code', `'${flags.exitCode}' is not an exit code (0-255)`);
-  const sbomIn = mode === 'sbom' && isCycloneDxJson(target);
+  if ((mode === 'image' || mode === 'sbom') && !existsSync(target) && looksLikeReference(target)) {
+    options.registry = { ...(flags.insecure ? { insecure: true } : {}), ...(flags.username !== undefined ? { username: flags.username } : {}), ...(flags.password !== undefined ? { password: flags.password } : {}) };
+  }
+  const sbomIn = mode === 'sbom' && !options.registry && isCycloneDxJson(target);
   const wantVuln = scanners.includes('vuln') || (scanners.length === 0 && (mode !== 'sbom' || sbomIn) && flags.db !== undefined && existsSync(flags.db));
   if (wantVuln || options.content) options.policy = policyFrom(flags);
   if (scanners.includes('misconfig') && mode !== 'sbom') {
@@ -143,9 +153,9 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   }
   let report: ScanReport;
   try {
-    if (mode === 'sbom' && isCycloneDxJson(target)) report = await scanSbom(target, options);
+    if (sbomIn) report = await scanSbom(target, options);
     else if (mode === 'fs') report = await scanFs(target, options);
-    else if (mode === 'image' || (mode === 'sbom' && (await isImageDirectory(target)))) report = await scanImage(target, options);
+    else if (mode === 'image' || options.registry || (mode === 'sbom' && (await isImageDirectory(target)))) report = await scanImage(target, options);
     else if (mode === 'sbom' && !looksLikeRootfs(target)) report = await scanFs(target, options);
     else report = await scanRootfs(target, options);
   } finally {
@@ -161,6 +171,7 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   if (flags.format !== 'table' || flags.output) {
     for (const p of report.problems) if (p.level === 'error') process.stderr.write(`bulwark: ${p.input}: ${p.message}\n`);
   }
+  if (report.problems.some((p) => p.level === 'error' && p.code === 'DIGEST_MISMATCH')) return EXIT_INTEGRITY;
   if (hasErrors(report.problems)) return EXIT_INPUT_ERROR;
   const remaining = (report.vulnerabilities?.length ?? 0) + (report.secrets?.length ?? 0) + (report.malware?.length ?? 0) + (report.misconfigurations?.length ?? 0);
   if (flags.exitCode !== undefined && remaining > 0) return Number(flags.exitCode);

@@ -44,13 +44,15 @@ export interface ImageConfig {
 }
 
 export interface ImageSource {
-  format: 'docker-archive' | 'oci-layout' | 'oci-archive';
+  format: 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry';
   input: string;
   store: BlobStore;
   config: ImageConfig;
   configDigest?: string;
   manifestDigest?: string;
   repoTags: string[];
+  /** `registry/repository@sha256:…` of the manifest, for images pulled from a registry. */
+  repoDigests?: string[];
   layers: LayerSource[];
   problems: Problem[];
 }

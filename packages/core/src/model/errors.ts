@@ -24,6 +24,10 @@ export type ErrorCode =
   | 'MALFORMED_PACKAGE_DB'
   | 'MALFORMED_CONFIG'
   | 'CACHE_ERROR'
+  | 'REGISTRY_UNREACHABLE'
+  | 'REGISTRY_AUTH'
+  | 'MANIFEST_UNKNOWN'
+  | 'REGISTRY_ERROR'
   | 'USAGE';
 
 export class BulwarkError extends Error {

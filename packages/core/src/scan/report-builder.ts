@@ -96,7 +96,7 @@ export function buildReport(args: {
     const platform = src.config.os && src.config.architecture ? { os: src.config.os, architecture: src.config.architecture, ...(src.config.variant ? { variant: src.config.variant } : {}) } : undefined;
     report.artifact.image = {
       repoTags: src.repoTags,
-      repoDigests: [],
+      repoDigests: src.repoDigests ?? [],
       config: summarizeConfig(src.config),
       ...(src.configDigest ? { imageId: src.configDigest } : {}),
       ...(src.manifestDigest ? { manifestDigest: src.manifestDigest } : {}),

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { openImage } from '../artifact/open-image.js';
+import { openRegistryImage } from '../registry/open-registry-image.js';
 import type { LayerSource } from '../artifact/image-source.js';
 import { analyzersFor } from '../analyze/registry.js';
 import { buildInventory, type AnalyzedLayer } from '../applier/inventory.js';
@@ -32,11 +33,12 @@ const IMAGE_ANALYZERS = analyzersFor('image');
 export async function scanImage(path: string, options: ScanOptions): Promise<ScanReport> {
   const started = performance.now();
   const name = options.name ?? path;
-  const source = await openImage(path, name, {
+  const openOptions = {
     maxMetadataSize: options.limits.maxMetadataSize,
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.select ? { select: options.select } : {}),
-  });
+  };
+  const source = options.registry ? await openRegistryImage(path, openOptions, options.registry) : await openImage(path, name, openOptions);
   const problems: Problem[] = [...source.problems];
   const analyses = new Map<number, LayerAnalysis>();
   const contents = new Map<number, LayerContent>();

@@ -27,6 +27,8 @@ export interface ScanOptions {
   includeDevDeps?: boolean;
   /** Match the inventory against this advisory store (vulnerability scanning). */
   advisories?: AdvisoryStore;
+  /** Read the image from a registry by reference (`bulwark image nginx:1.25`). */
+  registry?: import('../registry/open-registry-image.js').RegistryOptions;
   /** `--vuln-severity-source`: raters to take severity from, in order. */
   severitySources?: string[];
   /** Configuration checks (`--scanners misconfig`): image config for images, config files for directories. */

@@ -1,0 +1,29 @@
+/**
+ * Opens an image straight from a registry: resolves credentials, fetches the manifest (or
+ * index, then the platform's manifest) and the config, and returns the same ImageSource an
+ * archive gives — layers are streamed later, and only those the layer cache lacks.
+ */
+import type { ImageSource, OpenImageOptions } from '../artifact/image-source.js';
+import { openOciLayout } from '../artifact/oci-layout.js';
+import { resolveCredentials } from './credentials.js';
+import { parseReference } from './reference.js';
+import { RegistryClient } from './registry-client.js';
+import { RegistryStore } from './registry-store.js';
+
+export interface RegistryOptions {
+  insecure?: boolean;
+  username?: string;
+  password?: string;
+  retries?: number;
+}
+
+export async function openRegistryImage(reference: string, options: OpenImageOptions, registry: RegistryOptions): Promise<ImageSource> {
+  const ref = parseReference(reference);
+  const credentials = resolveCredentials(ref.registry, { ...(registry.username !== undefined ? { username: registry.username } : {}), ...(registry.password !== undefined ? { password: registry.password } : {}) });
+  const client = new RegistryClient(ref, { ...(registry.insecure ? { insecure: true } : {}), ...(credentials ? { credentials } : {}), ...(registry.retries !== undefined ? { retries: registry.retries } : {}) });
+  const store = new RegistryStore(client, ref.canonical);
+  const root = await store.open(options.maxMetadataSize);
+  const source = await openOciLayout(store, options, 'oci-layout');
+  const repoTags = ref.tag ? [`${ref.registry}/${ref.repository}:${ref.tag}`] : [];
+  return { ...source, format: 'registry', input: ref.canonical, repoTags, repoDigests: [`${ref.registry}/${ref.repository}@${root.digest}`] };
+}
