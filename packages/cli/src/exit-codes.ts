@@ -3,7 +3,8 @@
  * 0 the scan completed; 2 the input (or a flag) could not be used, fully or partly —
  * results that could be produced are still written; 3–5 a registry could not serve the
  * image (unreachable, authentication, not found); 6 content does not match its digest
- * (a registry, an archive or a layout altered after it was built).
+ * (a registry, an archive or a layout altered after it was built); 7 `bulwark verify` found no
+ * valid signature by the key.
  */
 import type { ErrorCode } from '@bulwark/core';
 
@@ -13,6 +14,8 @@ export const EXIT_REGISTRY_UNREACHABLE = 3;
 export const EXIT_REGISTRY_AUTH = 4;
 export const EXIT_NOT_FOUND = 5;
 export const EXIT_INTEGRITY = 6;
+/** `bulwark verify`: no signature by the given key covers the image digest. */
+export const EXIT_UNSIGNED = 7;
 
 /** The exit code for an error that stopped the command. */
 export function exitCodeFor(code: ErrorCode): number {
@@ -25,6 +28,9 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT_NOT_FOUND;
     case 'DIGEST_MISMATCH':
       return EXIT_INTEGRITY;
+    case 'KEY_PASSWORD':
+    case 'KEY_INVALID':
+      return EXIT_INPUT_ERROR;
     default:
       return EXIT_INPUT_ERROR;
   }

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isBulwarkError, TOOL_VERSION } from '@bulwark/core';
 import { addDbCommands } from './commands/db-command.js';
 import { addConfigCommand } from './commands/config-command.js';
+import { addSignatureCommands } from './commands/signature-command.js';
 import { addScanOptions, runScan, type ScanFlags } from './commands/scan-command.js';
 import { EXIT_INPUT_ERROR, exitCodeFor } from './exit-codes.js';
 
@@ -34,6 +35,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = code;
   });
   addDbCommands(program, (code) => {
+    exitCode = code;
+  });
+  addSignatureCommands(program, (code) => {
     exitCode = code;
   });
 

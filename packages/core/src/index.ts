@@ -32,3 +32,6 @@ export { loadCustomChecks } from './misconfig/custom/custom-checks.js';
 export type { MisconfigFinding, ConfigType } from './model/misconfig-finding.js';
 export { updateDatabase } from './vuln/update/update-db.js';
 export { feedsFromBases, readFeedsFile, UPSTREAM_FEEDS, type Feed } from './vuln/update/feeds.js';
+export { connectRegistry, type RegistryOptions } from './registry/open-registry-image.js';
+export { generateCosignKeyPair, loadCosignPrivateKey, loadPublicKey, type CosignKeyPair } from './signature/cosign-key.js';
+export { signWithCosignKey, verifyCosignSignatures, signatureTag, type SignatureCheck, type VerificationResult } from './signature/cosign-signatures.js';

@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'REGISTRY_AUTH'
   | 'MANIFEST_UNKNOWN'
   | 'REGISTRY_ERROR'
+  | 'KEY_INVALID'
+  | 'KEY_PASSWORD'
   | 'USAGE';
 
 export class BulwarkError extends Error {

@@ -17,10 +17,16 @@ export interface RegistryOptions {
   retries?: number;
 }
 
-export async function openRegistryImage(reference: string, options: OpenImageOptions, registry: RegistryOptions): Promise<ImageSource> {
+/** A client for the reference's repository, with credentials resolved as documented. */
+export function connectRegistry(reference: string, registry: RegistryOptions): RegistryClient {
   const ref = parseReference(reference);
   const credentials = resolveCredentials(ref.registry, { ...(registry.username !== undefined ? { username: registry.username } : {}), ...(registry.password !== undefined ? { password: registry.password } : {}) });
-  const client = new RegistryClient(ref, { ...(registry.insecure ? { insecure: true } : {}), ...(credentials ? { credentials } : {}), ...(registry.retries !== undefined ? { retries: registry.retries } : {}) });
+  return new RegistryClient(ref, { ...(registry.insecure ? { insecure: true } : {}), ...(credentials ? { credentials } : {}), ...(registry.retries !== undefined ? { retries: registry.retries } : {}) });
+}
+
+export async function openRegistryImage(reference: string, options: OpenImageOptions, registry: RegistryOptions): Promise<ImageSource> {
+  const client = connectRegistry(reference, registry);
+  const ref = client.ref;
   const store = new RegistryStore(client, ref.canonical);
   const root = await store.open(options.maxMetadataSize);
   const source = await openOciLayout(store, options, 'oci-layout');

@@ -65,13 +65,13 @@ export class RegistryClient {
     throw new BulwarkError(code, this.ref.canonical, problem);
   }
 
-  /** One request with retries; handles one auth challenge per call. */
-  private async send(path: string, headers: Record<string, string>, what: string): Promise<Dispatcher.ResponseData> {
+  /** One request with retries; handles one auth challenge per call. `path` may be a full URL (upload locations). */
+  private async send(path: string, headers: Record<string, string>, what: string, method: 'GET' | 'HEAD' | 'POST' | 'PUT' = 'GET', body?: Buffer): Promise<Dispatcher.ResponseData> {
     let challenged = false;
     for (let attempt = 0; ; attempt++) {
       let res: Dispatcher.ResponseData;
       try {
-        res = await request(`${this.base}${path}`, { method: 'GET', headers: { 'user-agent': USER_AGENT, ...headers, ...(this.authorization ? { authorization: this.authorization } : {}) }, maxRedirections: 5, headersTimeout: 30_000, bodyTimeout: 120_000 });
+        res = await request(/^https?:\/\//.test(path) ? path : `${this.base}${path}`, { method, ...(body ? { body } : {}), headers: { 'user-agent': USER_AGENT, ...headers, ...(this.authorization ? { authorization: this.authorization } : {}) }, maxRedirections: 5, headersTimeout: 30_000, bodyTimeout: 120_000 });
       } catch (err) {
         if (attempt < this.retries) {
           await sleep(this.backoffMs * 2 ** attempt);
@@ -159,6 +159,56 @@ export class RegistryClient {
     if (reference.startsWith('sha256:') && digest !== reference) throw new BulwarkError('DIGEST_MISMATCH', this.ref.canonical, `manifest ${reference} hashes to ${digest}; the registry returned altered content`);
     const mediaType = String(res.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
     return { body, mediaType, digest };
+  }
+
+  /** A manifest by tag or digest, or undefined when the registry does not have it. */
+  async optionalManifest(reference: string, maxSize: number): Promise<{ body: Buffer; mediaType: string; digest: string } | undefined> {
+    try {
+      return await this.manifest(reference, maxSize);
+    } catch (err) {
+      if (err instanceof BulwarkError && err.code === 'MANIFEST_UNKNOWN') return undefined;
+      throw err;
+    }
+  }
+
+  /** A small blob read whole, verified against its digest. */
+  async blobBytes(digest: string, maxSize: number): Promise<Buffer> {
+    const { stream } = await this.blob(digest);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > maxSize) {
+        stream.destroy();
+        throw new BulwarkError('FILE_TOO_LARGE', this.ref.canonical, `blob ${digest} is larger than ${maxSize} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const bytes = Buffer.concat(chunks);
+    const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    if (actual !== digest) throw new BulwarkError('DIGEST_MISMATCH', this.ref.canonical, `blob ${digest} hashes to ${actual}; the registry returned altered content`);
+    return bytes;
+  }
+
+  /** Uploads a blob in one request (POST for a session, then PUT with the digest). */
+  async putBlob(bytes: Buffer): Promise<string> {
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const start = await this.send(`/v2/${this.ref.repository}/blobs/uploads/`, { 'content-length': '0' }, 'blob upload', 'POST');
+    await start.body.dump();
+    const location = String(start.headers.location ?? '');
+    if (!location) this.fail('REGISTRY_ERROR', 'the registry started an upload without a Location');
+    const url = new URL(location, `${this.base}/`);
+    url.searchParams.set('digest', digest);
+    const done = await this.send(url.toString(), { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) }, `blob ${digest}`, 'PUT', bytes);
+    await done.body.dump();
+    return digest;
+  }
+
+  /** Stores a manifest under a tag (or its digest); returns its digest. */
+  async putManifest(reference: string, body: Buffer, mediaType: string): Promise<string> {
+    const res = await this.send(`/v2/${this.ref.repository}/manifests/${reference}`, { 'content-type': mediaType }, `manifest ${reference}`, 'PUT', body);
+    await res.body.dump();
+    return `sha256:${createHash('sha256').update(body).digest('hex')}`;
   }
 
   /** A blob as a stream (its digest is verified by whoever consumes it). */

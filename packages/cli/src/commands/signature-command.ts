@@ -1,0 +1,105 @@
+/**
+ * `bulwark key generate`, `bulwark sign IMAGE --key cosign.key` and
+ * `bulwark verify IMAGE --key cosign.pub`: cosign-compatible keys and tag-scheme signatures.
+ * The key password comes from COSIGN_PASSWORD or --key-password-file, as with cosign/skopeo.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { BulwarkError, connectRegistry, generateCosignKeyPair, loadCosignPrivateKey, loadPublicKey, signWithCosignKey, verifyCosignSignatures, type RegistryOptions, type VerificationResult } from '@bulwark/core';
+import { EXIT_OK, EXIT_UNSIGNED } from '../exit-codes.js';
+
+interface RegistryFlags {
+  insecure?: boolean;
+  username?: string;
+  password?: string;
+}
+
+interface KeyFlags {
+  keyPasswordFile?: string;
+}
+
+function keyPassword(flags: KeyFlags): string {
+  if (flags.keyPasswordFile) {
+    if (!existsSync(flags.keyPasswordFile)) throw new BulwarkError('INPUT_NOT_FOUND', flags.keyPasswordFile, 'no such password file');
+    return readFileSync(flags.keyPasswordFile, 'utf8').replace(/\r?\n$/, '');
+  }
+  return process.env.COSIGN_PASSWORD ?? '';
+}
+
+function readKeyFile(path: string): string {
+  if (!existsSync(path)) throw new BulwarkError('INPUT_NOT_FOUND', path, 'no such key file');
+  return readFileSync(path, 'utf8');
+}
+
+function registryOptions(flags: RegistryFlags): RegistryOptions {
+  return { ...(flags.insecure ? { insecure: true } : {}), ...(flags.username !== undefined ? { username: flags.username } : {}), ...(flags.password !== undefined ? { password: flags.password } : {}) };
+}
+
+const withRegistryFlags = (command: Command): Command =>
+  command
+    .option('--insecure', 'plain HTTP to the registry')
+    .option('--username <user>', 'registry user (else BULWARK_USERNAME or ~/.docker/config.json)')
+    .option('--password <password>', 'registry password (else BULWARK_PASSWORD or ~/.docker/config.json)');
+
+function renderVerification(result: VerificationResult): string {
+  const lines = [`${result.reference} (${result.manifestDigest})`, `signatures at :${result.signatureTag}: ${result.signatures.length}`];
+  for (const s of result.signatures) lines.push(`  ${s.status.padEnd(13)} ${s.payloadDigest}${s.dockerReference ? ` identity ${s.dockerReference}` : ''}${s.keyless ? ' (keyless certificate present)' : ''}${s.reason ? ` — ${s.reason}` : ''}`);
+  lines.push(result.verified ? 'verified: at least one signature by this key covers this digest' : `NOT verified: ${result.signatures.length === 0 ? 'the image has no cosign signature' : 'no signature by this key covers this digest'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function addSignatureCommands(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('key')
+    .description('signing keys')
+    .command('generate')
+    .description('write a cosign-compatible ECDSA P-256 key pair: PREFIX.key (encrypted with COSIGN_PASSWORD) and PREFIX.pub')
+    .option('--output-key-prefix <prefix>', 'file name prefix', 'cosign')
+    .option('--key-password-file <file>', 'read the key password from this file instead of COSIGN_PASSWORD')
+    .action((flags: KeyFlags & { outputKeyPrefix: string }) => {
+      const privatePath = `${flags.outputKeyPrefix}.key`;
+      const publicPath = `${flags.outputKeyPrefix}.pub`;
+      for (const path of [privatePath, publicPath]) if (existsSync(path)) throw new BulwarkError('USAGE', path, 'already exists; refusing to overwrite a key');
+      const pair = generateCosignKeyPair(keyPassword(flags));
+      writeFileSync(privatePath, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
+      writeFileSync(publicPath, pair.publicKeyPem, { flag: 'wx' });
+      process.stderr.write(`Private key written to ${privatePath}\nPublic key written to ${publicPath}\n`);
+      setExit(EXIT_OK);
+    });
+
+  withRegistryFlags(
+    program
+      .command('sign')
+      .argument('<image>', 'registry reference (tag or digest)')
+      .description('sign an image in a registry with a cosign key (tag scheme: <digest>.sig)')
+      .requiredOption('--key <file>', 'cosign private key (ENCRYPTED SIGSTORE PRIVATE KEY)')
+      .option('--key-password-file <file>', 'read the key password from this file instead of COSIGN_PASSWORD')
+      .option('-a, --annotation <key=value...>', 'extra signed annotations (payload "optional" section)'),
+  ).action(async (image: string, flags: RegistryFlags & KeyFlags & { key: string; annotation?: string[] }) => {
+    const key = loadCosignPrivateKey(readKeyFile(flags.key), keyPassword(flags), flags.key);
+    const annotations: Record<string, string> = {};
+    for (const pair of flags.annotation ?? []) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new BulwarkError('USAGE', '--annotation', `'${pair}' is not key=value`);
+      annotations[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    const client = connectRegistry(image, registryOptions(flags));
+    const signed = await signWithCosignKey(client, key, annotations);
+    process.stderr.write(`Signed ${client.ref.canonical} (${signed.manifestDigest}); signature pushed to :${signed.signatureTag}\n`);
+    setExit(EXIT_OK);
+  });
+
+  withRegistryFlags(
+    program
+      .command('verify')
+      .argument('<image>', 'registry reference (tag or digest)')
+      .description('verify cosign signatures (tag scheme) of an image with a public key')
+      .requiredOption('--key <file>', 'cosign public key (PEM)')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table')),
+  ).action(async (image: string, flags: RegistryFlags & { key: string; format: 'table' | 'json' }) => {
+    const key = loadPublicKey(readKeyFile(flags.key), flags.key);
+    const result = await verifyCosignSignatures(connectRegistry(image, registryOptions(flags)), key);
+    process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderVerification(result));
+    setExit(result.verified ? EXIT_OK : EXIT_UNSIGNED);
+  });
+}
