@@ -35,3 +35,4 @@ export { feedsFromBases, readFeedsFile, UPSTREAM_FEEDS, type Feed } from './vuln
 export { connectRegistry, type RegistryOptions } from './registry/open-registry-image.js';
 export { generateCosignKeyPair, loadCosignPrivateKey, loadPublicKey, type CosignKeyPair } from './signature/cosign-key.js';
 export { signWithCosignKey, verifyCosignSignatures, signatureTag, type SignatureCheck, type VerificationResult } from './signature/cosign-signatures.js';
+export { IMAGE_SOURCES, openNamedImage, type ImageSourceKind } from './engine/open-named-image.js';

@@ -3,7 +3,7 @@
  * chosen format to stdout or --output, and turn problems into the exit code.
  */
 import { stat, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
@@ -16,6 +16,8 @@ import {
   defaultCacheDir,
   hasErrors,
   LayerCache,
+  IMAGE_SOURCES,
+  type ImageSourceKind,
   parseSize,
   REPORT_FORMATS,
   renderReport,
@@ -43,6 +45,7 @@ export interface ScanFlags {
   platform?: string;
   select?: string;
   cacheDir?: string;
+  imageSrc?: string;
   cache: boolean;
   cacheMaxSize: string;
   maxLayerSize?: string;
@@ -99,6 +102,7 @@ export function addScanOptions(cmd: Command, mode: Mode): Command {
     cmd.option('--insecure', 'talk to the registry over plain HTTP');
     cmd.option('--username <user>', 'registry user name (also BULWARK_USERNAME; default: docker config.json)');
     cmd.option('--password <password>', 'registry password or token (also BULWARK_PASSWORD)');
+    cmd.option('--image-src <list>', 'where to look for an image given by name, in order: docker, podman, registry', 'docker,podman,registry');
   }
   return cmd;
 }
@@ -111,6 +115,13 @@ async function isImageDirectory(path: string): Promise<boolean> {
 /** A directory with an OS in it is a root filesystem; anything else is a project checkout. */
 function looksLikeRootfs(path: string): boolean {
   return ['etc/os-release', 'usr/lib/os-release', 'var/lib/dpkg/status', 'lib/apk/db/installed', 'bin/sh'].some((p) => existsSync(join(path, p)));
+}
+
+function imageSources(list: string): ImageSourceKind[] {
+  const kinds = list.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const k of kinds) if (!(IMAGE_SOURCES as readonly string[]).includes(k)) throw new BulwarkError('USAGE', '--image-src', `unknown image source '${k}' (${IMAGE_SOURCES.join(', ')})`);
+  if (kinds.length === 0) throw new BulwarkError('USAGE', '--image-src', 'empty list');
+  return kinds as ImageSourceKind[];
 }
 
 export async function runScan(mode: Mode, target: string, flags: ScanFlags): Promise<number> {
@@ -138,6 +149,11 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
   if (flags.exitCode !== undefined && !/^\d{1,3}$/.test(flags.exitCode)) throw new BulwarkError('USAGE', '--exit-code', `'${flags.exitCode}' is not an exit code (0-255)`);
   if ((mode === 'image' || mode === 'sbom') && !existsSync(target) && looksLikeReference(target)) {
     options.registry = { ...(flags.insecure ? { insecure: true } : {}), ...(flags.username !== undefined ? { username: flags.username } : {}), ...(flags.password !== undefined ? { password: flags.password } : {}) };
+    options.imageSources = imageSources(flags.imageSrc ?? 'docker,podman,registry');
+    if (options.cache && flags.cacheDir) {
+      mkdirSync(flags.cacheDir, { recursive: true });
+      options.tempDir = flags.cacheDir;
+    }
   }
   const sbomIn = mode === 'sbom' && !options.registry && isCycloneDxJson(target);
   const wantVuln = scanners.includes('vuln') || (scanners.length === 0 && (mode !== 'sbom' || sbomIn) && flags.db !== undefined && existsSync(flags.db));

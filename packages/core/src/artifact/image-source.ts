@@ -44,7 +44,7 @@ export interface ImageConfig {
 }
 
 export interface ImageSource {
-  format: 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry';
+  format: 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry' | 'docker-engine' | 'podman-engine';
   input: string;
   store: BlobStore;
   config: ImageConfig;

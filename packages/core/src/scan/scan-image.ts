@@ -6,8 +6,8 @@
 import { availableParallelism } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import { openImage } from '../artifact/open-image.js';
-import { openRegistryImage } from '../registry/open-registry-image.js';
-import type { LayerSource } from '../artifact/image-source.js';
+import { IMAGE_SOURCES, openNamedImage, type OpenedImage } from '../engine/open-named-image.js';
+import type { ImageSource, LayerSource } from '../artifact/image-source.js';
 import { analyzersFor } from '../analyze/registry.js';
 import { buildInventory, type AnalyzedLayer } from '../applier/inventory.js';
 import { describeCause, isBulwarkError } from '../model/errors.js';
@@ -38,7 +38,17 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.select ? { select: options.select } : {}),
   };
-  const source = options.registry ? await openRegistryImage(path, openOptions, options.registry) : await openImage(path, name, openOptions);
+  const opened: OpenedImage = options.registry
+    ? await openNamedImage(path, openOptions, { sources: options.imageSources ?? IMAGE_SOURCES, registry: options.registry, maxArchiveSize: options.limits.maxLayerSize, ...(options.tempDir ? { tempDir: options.tempDir } : {}) })
+    : { source: await openImage(path, name, openOptions), close: () => undefined };
+  try {
+    return await scanOpenedImage(opened.source, name, options, started);
+  } finally {
+    opened.close();
+  }
+}
+
+async function scanOpenedImage(source: ImageSource, name: string, options: ScanOptions, started: number): Promise<ScanReport> {
   const problems: Problem[] = [...source.problems];
   const analyses = new Map<number, LayerAnalysis>();
   const contents = new Map<number, LayerContent>();

@@ -27,8 +27,12 @@ export interface ScanOptions {
   includeDevDeps?: boolean;
   /** Match the inventory against this advisory store (vulnerability scanning). */
   advisories?: AdvisoryStore;
-  /** Read the image from a registry by reference (`bulwark image nginx:1.25`). */
+  /** Read the image by name (`bulwark image nginx:1.25`): from a registry with these options… */
   registry?: import('../registry/open-registry-image.js').RegistryOptions;
+  /** …after trying these sources in order (default docker, podman, registry). */
+  imageSources?: readonly import('../engine/open-named-image.js').ImageSourceKind[];
+  /** Scratch directory for images saved from an engine (removed after the scan). */
+  tempDir?: string;
   /** `--vuln-severity-source`: raters to take severity from, in order. */
   severitySources?: string[];
   /** Configuration checks (`--scanners misconfig`): image config for images, config files for directories. */
