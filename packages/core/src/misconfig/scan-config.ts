@@ -22,6 +22,7 @@ import { Suppressions } from './suppressions.js';
 import { COMPOSE_CHECKS } from './compose/compose-checks.js';
 import { GITHUB_ACTIONS_CHECKS } from './ci/github-actions-checks.js';
 import { GITLAB_CI_CHECKS } from './ci/gitlab-ci-checks.js';
+import { REGISTRY_CONFIG_CHECKS } from './registry-config/registry-config-checks.js';
 import { parseYamlFile, type YamlFile } from './yaml-document.js';
 import type { CustomChecks } from './custom/custom-checks.js';
 
@@ -30,6 +31,7 @@ const YAML_CHECKS: Partial<Record<ConfigType, readonly Check<YamlFile>[]>> = {
   compose: COMPOSE_CHECKS,
   'github-actions': GITHUB_ACTIONS_CHECKS,
   'gitlab-ci': GITLAB_CI_CHECKS,
+  'registry-config': REGISTRY_CONFIG_CHECKS,
 };
 
 export interface ConfigScanOptions extends CheckOptions {

@@ -5,7 +5,7 @@
  */
 import type { Severity } from './finding.js';
 
-export type ConfigType = 'dockerfile' | 'kubernetes' | 'compose' | 'github-actions' | 'gitlab-ci' | 'image-config';
+export type ConfigType = 'dockerfile' | 'kubernetes' | 'compose' | 'github-actions' | 'gitlab-ci' | 'registry-config' | 'image-config';
 
 export interface MisconfigFinding {
   kind: 'misconfig';
