@@ -133,6 +133,36 @@ print('-----BEGIN PRIVATE KEY-----\\n' + '\\n'.join(b64[i:i+64] for i in range(0
     expect(readdirSync(dir).length).toBeGreaterThan(1);
   }, 90_000);
 
+  it('image --verify-key turns an unverified image into a HIGH finding that gates --exit-code', async () => {
+    await pushImage(lab, ALPINE, 'lab/unsigned:1');
+    interface Scan { signature?: Verification; misconfigurations?: { checkId: string; severity: string; message: string }[]; suppressedMisconfigurations?: unknown[]; packages: unknown[] }
+    const scan = async (ref: string, extra: string[] = []): Promise<{ status: number; report: Scan }> => {
+      const run = await runCliAsync(['image', ref, '--verify-key', join(keys, 'cosign.pub'), '--exit-code', '9', '-f', 'json', ...creds, ...extra]);
+      return { status: run.status, report: JSON.parse(run.stdout || '{}') as Scan };
+    };
+    const signed = await scan(`${lab.host}/lab/alpine:3.14`);
+    // alpine's signature was tampered with in the previous test: sign it again.
+    expect(signed.report.signature?.verified).toBe(false);
+    const resign = await runCliAsync(['sign', `${lab.host}/lab/alpine:3.14`, '--key', join(keys, 'cosign.key'), ...creds], { env: { COSIGN_PASSWORD: PASSWORD } });
+    expect(resign.status).toBe(0);
+    const good = await scan(`${lab.host}/lab/alpine:3.14`);
+    expect(good.status).toBe(0);
+    expect(good.report.signature?.verified).toBe(true);
+    expect(good.report.misconfigurations ?? []).toEqual([]);
+    expect(good.report.packages).toHaveLength(14);
+
+    const unsigned = await scan(`${lab.host}/lab/unsigned:1`);
+    expect(unsigned.status).toBe(9);
+    expect(unsigned.report.misconfigurations).toEqual([expect.objectContaining({ checkId: 'image-signature-unverified', severity: 'HIGH', message: expect.stringContaining('no cosign signature') })]);
+    const filtered = await scan(`${lab.host}/lab/unsigned:1`, ['--severity', 'CRITICAL']);
+    expect(filtered.status).toBe(0);
+    expect(filtered.report.suppressedMisconfigurations).toHaveLength(1);
+
+    const archive = await runCliAsync(['image', join(FIXTURES, 'images/alpine-3.14.9.containerd.oci.tar'), '--verify-key', join(keys, 'cosign.pub'), '-f', 'json']);
+    const archiveReport = JSON.parse(archive.stdout) as Scan;
+    expect(archiveReport.misconfigurations?.[0]?.message).toContain('scan it by registry reference');
+  }, 90_000);
+
   it('signs by digest and keeps earlier signatures; a wrong key password is one clear line', async () => {
     const hello = (await verify('lab/hello:1', join(keys, 'other.pub'))).result;
     const ref = `${lab.host}/lab/hello@${hello.manifestDigest}`;

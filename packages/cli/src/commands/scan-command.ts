@@ -3,7 +3,7 @@
  * chosen format to stdout or --output, and turn problems into the exit code.
  */
 import { stat, writeFile } from 'node:fs/promises';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
@@ -16,6 +16,7 @@ import {
   defaultCacheDir,
   hasErrors,
   LayerCache,
+  loadPublicKey,
   IMAGE_SOURCES,
   type ImageSourceKind,
   parseSize,
@@ -46,6 +47,7 @@ export interface ScanFlags {
   select?: string;
   cacheDir?: string;
   imageSrc?: string;
+  verifyKey?: string;
   cache: boolean;
   cacheMaxSize: string;
   maxLayerSize?: string;
@@ -102,6 +104,7 @@ export function addScanOptions(cmd: Command, mode: Mode): Command {
     cmd.option('--insecure', 'talk to the registry over plain HTTP');
     cmd.option('--username <user>', 'registry user name (also BULWARK_USERNAME; default: docker config.json)');
     cmd.option('--password <password>', 'registry password or token (also BULWARK_PASSWORD)');
+    if (mode === 'image') cmd.option('--verify-key <file>', 'check the image\'s cosign signatures with this public key; an unverified image is a HIGH finding (image-signature-unverified)');
     cmd.option('--image-src <list>', 'where to look for an image given by name, in order: docker, podman, registry', 'docker,podman,registry');
   }
   return cmd;
@@ -155,9 +158,13 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
       options.tempDir = flags.cacheDir;
     }
   }
+  if (flags.verifyKey) {
+    if (!existsSync(flags.verifyKey)) throw new BulwarkError('INPUT_NOT_FOUND', flags.verifyKey, 'no such key file');
+    options.signatureKey = loadPublicKey(readFileSync(flags.verifyKey, 'utf8'), flags.verifyKey);
+  }
   const sbomIn = mode === 'sbom' && !options.registry && isCycloneDxJson(target);
   const wantVuln = scanners.includes('vuln') || (scanners.length === 0 && (mode !== 'sbom' || sbomIn) && flags.db !== undefined && existsSync(flags.db));
-  if (wantVuln || options.content) options.policy = policyFrom(flags);
+  if (wantVuln || options.content || options.signatureKey) options.policy = policyFrom(flags);
   if (scanners.includes('misconfig') && mode !== 'sbom') {
     const policy = policyFrom(flags);
     options.misconfig = { ...(policy.severities ? { severities: policy.severities } : {}), ...(policy.ignoreRules ? { ignoreRules: policy.ignoreRules } : {}), ...(policy.ignoreFile ? { ignoreFile: policy.ignoreFile } : {}) };

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { ImageSource, OpenImageOptions } from '../artifact/image-source.js';
 import { openImage } from '../artifact/open-image.js';
 import { BulwarkError } from '../model/errors.js';
-import { openRegistryImage, type RegistryOptions } from '../registry/open-registry-image.js';
+import { connectRegistry, openRegistryImage, type RegistryOptions } from '../registry/open-registry-image.js';
+import type { RegistryClient } from '../registry/registry-client.js';
 import { saveEngineImage } from './engine-client.js';
 
 export const IMAGE_SOURCES = ['docker', 'podman', 'registry'] as const;
@@ -28,6 +29,8 @@ export interface NamedImageOptions {
 export interface OpenedImage {
   source: ImageSource;
   close(): void;
+  /** For registry images: the client and the digest the reference resolved to (for signatures). */
+  registry?: { client: RegistryClient; rootDigest: string };
 }
 
 export async function openNamedImage(name: string, open: OpenImageOptions, options: NamedImageOptions): Promise<OpenedImage> {
@@ -35,7 +38,9 @@ export async function openNamedImage(name: string, open: OpenImageOptions, optio
   for (const kind of options.sources) {
     if (kind === 'registry') {
       try {
-        return { source: await openRegistryImage(name, open, options.registry), close: () => undefined };
+        const client = connectRegistry(name, options.registry);
+        const { rootDigest, ...source } = await openRegistryImage(client, open);
+        return { source, close: () => undefined, registry: { client, rootDigest } };
       } catch (err) {
         if (err instanceof BulwarkError && tried.length > 0) throw new BulwarkError(err.code, err.input, `${err.message.slice(err.input.length + 2)}; also tried: ${tried.join('; ')}`);
         throw err;

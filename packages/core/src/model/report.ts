@@ -69,6 +69,8 @@ export interface ScanReport {
   contentScan?: ContentScanSummary;
   /** Present when configuration checks ran (`bulwark config`). */
   misconfigurations?: MisconfigFinding[];
+  /** Present when the image's signatures were checked (`--verify-key`). */
+  signature?: SignatureVerification;
   /** Configuration findings hidden by inline `bulwark:ignore`, the ignore file or --severity. */
   suppressedMisconfigurations?: { finding: MisconfigFinding; by: string; reason: string }[];
   /** Secret and malware findings hidden by the severity filter or ignore rules. */
@@ -77,6 +79,26 @@ export interface ScanReport {
   suppressed?: { finding: VulnerabilityFinding; by: string; reason: string }[];
   problems: Problem[];
   timings: Record<string, number>;
+}
+
+export type SignatureStatus = 'verified' | 'bad-signature' | 'wrong-digest' | 'malformed';
+
+/** Cosign signatures found for an image digest, each checked against one public key. */
+export interface SignatureVerification {
+  reference: string;
+  manifestDigest: string;
+  signatureTag: string;
+  signatures: {
+    /** Digest of the payload layer. */
+    payloadDigest: string;
+    status: SignatureStatus;
+    reason?: string;
+    /** `critical.identity.docker-reference` as signed (informational, as in cosign). */
+    dockerReference?: string;
+    /** The signature carries a Fulcio certificate (keyless); checked here only against the key. */
+    keyless: boolean;
+  }[];
+  verified: boolean;
 }
 
 export interface ContentScanSummary {

@@ -24,12 +24,12 @@ export function connectRegistry(reference: string, registry: RegistryOptions): R
   return new RegistryClient(ref, { ...(registry.insecure ? { insecure: true } : {}), ...(credentials ? { credentials } : {}), ...(registry.retries !== undefined ? { retries: registry.retries } : {}) });
 }
 
-export async function openRegistryImage(reference: string, options: OpenImageOptions, registry: RegistryOptions): Promise<ImageSource> {
-  const client = connectRegistry(reference, registry);
+/** Opens the client's image; `rootDigest` is the digest its tag resolved to (what signatures cover). */
+export async function openRegistryImage(client: RegistryClient, options: OpenImageOptions): Promise<ImageSource & { rootDigest: string }> {
   const ref = client.ref;
   const store = new RegistryStore(client, ref.canonical);
   const root = await store.open(options.maxMetadataSize);
   const source = await openOciLayout(store, options, 'oci-layout');
   const repoTags = ref.tag ? [`${ref.registry}/${ref.repository}:${ref.tag}`] : [];
-  return { ...source, format: 'registry', input: ref.canonical, repoTags, repoDigests: [`${ref.registry}/${ref.repository}@${root.digest}`] };
+  return { ...source, format: 'registry', input: ref.canonical, repoTags, repoDigests: [`${ref.registry}/${ref.repository}@${root.digest}`], rootDigest: root.digest };
 }

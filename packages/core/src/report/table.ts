@@ -29,6 +29,7 @@ export function renderTable(report: ScanReport, options: TableOptions = { color:
   for (const p of report.packages) counts.set(p.type, (counts.get(p.type) ?? 0) + 1);
   const byType = [...counts].map(([t, n]) => `${n} ${t}`).join(', ') || 'none';
   if (a.kind !== 'config') lines.push(`${a.format}${a.layers.length ? `, ${a.layers.length} layer${a.layers.length === 1 ? '' : 's'}` : ''}; packages: ${byType}`);
+  if (report.signature) lines.push(`signature: ${report.signature.verified ? 'verified with the given key' : 'NOT verified'} (${report.signature.signatures.length} found at :${report.signature.signatureTag})`);
   if (report.packages.length > 0) {
     const hasLang = report.packages.some((p) => !OS_TYPES.has(p.type));
     const table = new Table({

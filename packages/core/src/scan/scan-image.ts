@@ -20,7 +20,12 @@ import type { LayerContent } from '../content/content-types.js';
 import { contentFindings } from '../content/layer-findings.js';
 import { configRedactions, configSecrets, redactConfig } from '../content/config-secrets.js';
 import { IMAGE_CONFIG_CHECKS } from '../misconfig/image/image-config-checks.js';
-import { applyMisconfigPolicy, runChecks } from '../misconfig/scan-config.js';
+import { applyMisconfigPolicy, runChecks, type ConfigScanOptions } from '../misconfig/scan-config.js';
+import type { KeyObject } from 'node:crypto';
+import type { MisconfigFinding } from '../model/misconfig-finding.js';
+import type { SignatureVerification } from '../model/report.js';
+import { verifyCosignSignatures } from '../signature/cosign-signatures.js';
+import { signatureFindings } from '../signature/signature-findings.js';
 import { buildReport } from './report-builder.js';
 import type { ScanOptions } from './scan-options.js';
 
@@ -42,13 +47,28 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     ? await openNamedImage(path, openOptions, { sources: options.imageSources ?? IMAGE_SOURCES, registry: options.registry, maxArchiveSize: options.limits.maxLayerSize, ...(options.tempDir ? { tempDir: options.tempDir } : {}) })
     : { source: await openImage(path, name, openOptions), close: () => undefined };
   try {
-    return await scanOpenedImage(opened.source, name, options, started);
+    const signature = options.signatureKey ? await checkSignature(opened, options.signatureKey) : undefined;
+    const report = await scanOpenedImage(opened.source, name, options, started, signature ? signatureFindings(name, signature) : []);
+    if (signature && !('unavailable' in signature)) report.signature = signature;
+    return report;
   } finally {
     opened.close();
   }
 }
 
-async function scanOpenedImage(source: ImageSource, name: string, options: ScanOptions, started: number): Promise<ScanReport> {
+/** Without `--scanners misconfig`, the scan's own severity filter and ignore rules still apply to the signature finding. */
+function policyForExtraFindings(options: ScanOptions): ConfigScanOptions {
+  const p = options.policy;
+  return { ...(p?.severities ? { severities: p.severities } : {}), ...(p?.ignoreRules ? { ignoreRules: p.ignoreRules } : {}), ...(p?.ignoreFile ? { ignoreFile: p.ignoreFile } : {}), ...(p?.now ? { now: p.now } : {}) };
+}
+
+/** `--verify-key`: signatures live next to the image in its registry. */
+async function checkSignature(opened: OpenedImage, key: KeyObject): Promise<SignatureVerification | { unavailable: string }> {
+  if (!opened.registry) return { unavailable: `signatures are verified in a registry; this image was read from a ${opened.source.format} (scan it by registry reference)` };
+  return verifyCosignSignatures(opened.registry.client, key, opened.registry.rootDigest);
+}
+
+async function scanOpenedImage(source: ImageSource, name: string, options: ScanOptions, started: number, extraFindings: MisconfigFinding[]): Promise<ScanReport> {
   const problems: Problem[] = [...source.problems];
   const analyses = new Map<number, LayerAnalysis>();
   const contents = new Map<number, LayerContent>();
@@ -145,13 +165,8 @@ async function scanOpenedImage(source: ImageSource, name: string, options: ScanO
   const found = contentScanner ? contentFindings(layered.map((l, i) => ({ ...l, ...(contents.has(i) ? { content: contents.get(i) as LayerContent } : {}) }))) : undefined;
   if (found && contentScanner?.settings.secrets) found.secrets.unshift(...configSecrets(source.config));
   const redactions = found ? configRedactions(found.secrets) : undefined;
-  const misconfig = options.misconfig
-    ? applyMisconfigPolicy(
-        runChecks(IMAGE_CONFIG_CHECKS, { config: source.config, setidFiles: [...inventory.tree.walk()].filter((e) => e.meta.t === 'f' && ((e.meta.m ?? 0) & 0o6000) !== 0).map((e) => ({ path: e.meta.p, mode: e.meta.m ?? 0, layer: e.layer })) }, 'image-config', name, options.misconfig),
-        new Map(),
-        options.misconfig,
-      )
-    : undefined;
+  const configFindings = options.misconfig ? runChecks(IMAGE_CONFIG_CHECKS, { config: source.config, setidFiles: [...inventory.tree.walk()].filter((e) => e.meta.t === 'f' && ((e.meta.m ?? 0) & 0o6000) !== 0).map((e) => ({ path: e.meta.p, mode: e.meta.m ?? 0, layer: e.layer })) }, 'image-config', name, options.misconfig) : [];
+  const misconfig = options.misconfig || extraFindings.length > 0 ? applyMisconfigPolicy([...extraFindings, ...configFindings], new Map(), options.misconfig ?? policyForExtraFindings(options)) : undefined;
   const report = buildReport({
     kind: 'container-image',
     name,

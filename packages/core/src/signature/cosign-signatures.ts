@@ -6,6 +6,7 @@
  */
 import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { isRecord } from '../artifact/media-types.js';
+import type { SignatureStatus, SignatureVerification } from '../model/report.js';
 import type { ImageReference } from '../registry/reference.js';
 import type { RegistryClient } from '../registry/registry-client.js';
 import { buildPayload, parsePayload } from './simple-signing.js';
@@ -21,26 +22,9 @@ const MAX_SIGNATURES = 256;
 
 export const signatureTag = (manifestDigest: string): string => `${manifestDigest.replace(':', '-')}.sig`;
 
-export type SignatureStatus = 'verified' | 'bad-signature' | 'wrong-digest' | 'malformed';
-
-export interface SignatureCheck {
-  /** Digest of the payload layer. */
-  payloadDigest: string;
-  status: SignatureStatus;
-  reason?: string;
-  /** `critical.identity.docker-reference` as signed (informational, as in cosign). */
-  dockerReference?: string;
-  /** The signature carries a Fulcio certificate (keyless); checked here only against --key. */
-  keyless: boolean;
-}
-
-export interface VerificationResult {
-  reference: string;
-  manifestDigest: string;
-  signatureTag: string;
-  signatures: SignatureCheck[];
-  verified: boolean;
-}
+export type { SignatureStatus };
+export type SignatureCheck = SignatureVerification['signatures'][number];
+export type VerificationResult = SignatureVerification;
 
 interface Descriptor {
   mediaType: string;
@@ -74,8 +58,9 @@ export async function resolveDigest(client: RegistryClient): Promise<string> {
   return ref.digest ?? (await client.manifest(ref.tag ?? 'latest', MAX_SIGNATURE_MANIFEST)).digest;
 }
 
-export async function verifyCosignSignatures(client: RegistryClient, publicKey: KeyObject): Promise<VerificationResult> {
-  const manifestDigest = await resolveDigest(client);
+/** Checks every signature of the image (of `digest` when the caller already resolved it). */
+export async function verifyCosignSignatures(client: RegistryClient, publicKey: KeyObject, digest?: string): Promise<VerificationResult> {
+  const manifestDigest = digest ?? (await resolveDigest(client));
   const tag = signatureTag(manifestDigest);
   const result: VerificationResult = { reference: client.ref.canonical, manifestDigest, signatureTag: tag, signatures: [], verified: false };
   const signatureManifest = await client.optionalManifest(tag, MAX_SIGNATURE_MANIFEST);
