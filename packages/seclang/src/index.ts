@@ -1,0 +1,11 @@
+/**
+ * @bulwark/seclang: a SecLang (ModSecurity / Coraza rule language) implementation for Node.
+ * Today: parsing rule sets such as the OWASP Core Rule Set into a typed model.
+ */
+export * from './model.js';
+export { SecLangError } from './errors.js';
+export { parseRuleSetFiles, parseRuleSetText } from './parse/parse-rule-set.js';
+export { parseActions } from './parse/actions.js';
+export { parseVariables } from './parse/variables.js';
+export { parseOperator } from './parse/operator.js';
+export { logicalLines, splitArguments } from './parse/lines.js';
