@@ -8,6 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_PASSWORD, LAB_USER, pushImage, registryToolsPresent, skopeo, startRegistry, type RegistryLab } from './helpers/registry-lab.js';
@@ -161,6 +163,45 @@ print('-----BEGIN PRIVATE KEY-----\\n' + '\\n'.join(b64[i:i+64] for i in range(0
     const archive = await runCliAsync(['image', join(FIXTURES, 'images/alpine-3.14.9.containerd.oci.tar'), '--verify-key', join(keys, 'cosign.pub'), '-f', 'json']);
     const archiveReport = JSON.parse(archive.stdout) as Scan;
     expect(archiveReport.misconfigurations?.[0]?.message).toContain('scan it by registry reference');
+  }, 90_000);
+
+  it('never sends registry credentials to another origin named by an upload Location', async () => {
+    // A proxy in front of the real registry rewrites upload locations to a second origin
+    // (127.0.0.2) that records what it receives and forwards to the registry.
+    const [regHost, regPort] = lab.host.split(':');
+    const seenAuth: (string | undefined)[] = [];
+    const forward = (req: IncomingMessage, res: ServerResponse, rewrite: (h: IncomingHttpHeaders) => void): void => {
+      const up = httpRequest({ host: regHost, port: Number(regPort), method: req.method, path: req.url, headers: { ...req.headers, host: lab.host } }, (r) => {
+        const headers = { ...r.headers };
+        rewrite(headers);
+        res.writeHead(r.statusCode ?? 502, headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    };
+    const other = createServer((req, res) => {
+      seenAuth.push(req.headers.authorization);
+      forward(req, res, () => undefined);
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.2', () => r()));
+    const otherOrigin = `http://127.0.0.2:${(other.address() as AddressInfo).port}`;
+    const proxy = createServer((req, res) =>
+      forward(req, res, (h) => {
+        if (typeof h.location === 'string' && h.location.includes('/blobs/uploads/')) h.location = `${otherOrigin}${new URL(h.location, 'http://x').pathname}${new URL(h.location, 'http://x').search}`;
+      }),
+    );
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (proxy.address() as AddressInfo).port;
+      const run = await runCliAsync(['sign', `127.0.0.1:${port}/lab/alpine:3.14`, '--key', join(keys, 'cosign.key'), ...creds], { env: { COSIGN_PASSWORD: PASSWORD } });
+      expect(seenAuth.length).toBeGreaterThan(0);
+      expect(seenAuth.every((a) => a === undefined)).toBe(true);
+      // The registry itself then refuses the unauthenticated upload: a clear auth error, not a leak.
+      expect(run.status).toBe(4);
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
+      await new Promise<void>((r) => other.close(() => r()));
+    }
   }, 90_000);
 
   it('signs by digest and keeps earlier signatures; a wrong key password is one clear line', async () => {

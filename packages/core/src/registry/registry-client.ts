@@ -71,7 +71,10 @@ export class RegistryClient {
     for (let attempt = 0; ; attempt++) {
       let res: Dispatcher.ResponseData;
       try {
-        res = await request(/^https?:\/\//.test(path) ? path : `${this.base}${path}`, { method, ...(body ? { body } : {}), headers: { 'user-agent': USER_AGENT, ...headers, ...(this.authorization ? { authorization: this.authorization } : {}) }, maxRedirections: 5, headersTimeout: 30_000, bodyTimeout: 120_000 });
+        const url = /^https?:\/\//.test(path) ? path : `${this.base}${path}`;
+        // Credentials go to the registry's own origin only (an upload Location may point elsewhere).
+        const sameOrigin = new URL(url).origin === new URL(this.base).origin;
+        res = await request(url, { method, ...(body ? { body } : {}), headers: { 'user-agent': USER_AGENT, ...headers, ...(this.authorization && sameOrigin ? { authorization: this.authorization } : {}) }, maxRedirections: 5, headersTimeout: 30_000, bodyTimeout: 120_000 });
       } catch (err) {
         if (attempt < this.retries) {
           await sleep(this.backoffMs * 2 ** attempt);
