@@ -68,18 +68,7 @@ export class RegistryStore implements BlobStore {
       this.remember(digest, fetched.body);
       return fetched.body;
     }
-    const { stream } = await this.client.blob(digest);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of stream) {
-      size += (chunk as Buffer).length;
-      if (size > maxSize) {
-        stream.destroy();
-        throw new BulwarkError('FILE_TOO_LARGE', this.input, `blob ${digest} is larger than ${maxSize} bytes`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    const body = Buffer.concat(chunks);
+    const body = await this.client.blobBytes(digest, maxSize);
     this.documents.set(digest, body);
     return body;
   }

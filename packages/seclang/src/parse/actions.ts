@@ -3,6 +3,7 @@
  * single-quoted (`msg:'a, b'`, `setvar:'tx.x=+%{tx.y}'`) with `\'` for a quote inside.
  */
 import type { Action } from '../model.js';
+import { readQuoted } from './quoted.js';
 
 export function parseActions(text: string): Action[] | { error: string } {
   const actions: Action[] = [];
@@ -23,23 +24,10 @@ export function parseActions(text: string): Action[] | { error: string } {
       skipSpace();
       let value = '';
       if (text[i] === "'") {
-        i++;
-        let closed = false;
-        while (i < text.length) {
-          const c = text[i] as string;
-          if (c === '\\' && text[i + 1] === "'") {
-            value += "'";
-            i += 2;
-          } else if (c === "'") {
-            closed = true;
-            i++;
-            break;
-          } else {
-            value += c;
-            i++;
-          }
-        }
-        if (!closed) return { error: `unterminated quote in action ${name}` };
+        const quoted = readQuoted(text, i);
+        if (!quoted) return { error: `unterminated quote in action ${name}` };
+        value = quoted.value;
+        i = quoted.end;
         skipSpace();
       } else {
         while (i < text.length && text[i] !== ',') value += text[i++];

@@ -2,6 +2,8 @@
  * Splits a SecLang file into logical directives: joins lines ending in `\`, drops blank lines
  * and `#` comments, and remembers the line each directive starts on.
  */
+import { readQuoted } from './quoted.js';
+
 export interface LogicalLine {
   text: string;
   line: number;
@@ -39,25 +41,10 @@ export function splitArguments(text: string): string[] | { error: string } {
     while (i < text.length && /\s/.test(text[i] as string)) i++;
     if (i >= text.length) break;
     if (text[i] === '"') {
-      let value = '';
-      i++;
-      let closed = false;
-      while (i < text.length) {
-        const c = text[i] as string;
-        if (c === '\\' && text[i + 1] === '"') {
-          value += '"';
-          i += 2;
-        } else if (c === '"') {
-          closed = true;
-          i++;
-          break;
-        } else {
-          value += c;
-          i++;
-        }
-      }
-      if (!closed) return { error: 'unterminated double-quoted argument' };
-      args.push(value);
+      const quoted = readQuoted(text, i);
+      if (!quoted) return { error: 'unterminated double-quoted argument' };
+      args.push(quoted.value);
+      i = quoted.end;
     } else {
       let value = '';
       while (i < text.length && !/\s/.test(text[i] as string)) value += text[i++];
