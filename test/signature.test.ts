@@ -165,6 +165,20 @@ print('-----BEGIN PRIVATE KEY-----\\n' + '\\n'.join(b64[i:i+64] for i in range(0
     expect(archiveReport.misconfigurations?.[0]?.message).toContain('scan it by registry reference');
   }, 90_000);
 
+  it('keeps signatures in another repository with --signature-repository / COSIGN_REPOSITORY', async () => {
+    await pushImage(lab, HELLO, 'lab/elsewhere:1');
+    const sigRepo = `${lab.host}/lab/signatures`;
+    const signed = await runCliAsync(['sign', `${lab.host}/lab/elsewhere:1`, '--key', join(keys, 'cosign.key'), ...creds], { env: { COSIGN_PASSWORD: PASSWORD, COSIGN_REPOSITORY: sigRepo } });
+    expect(signed.status, signed.stderr).toBe(0);
+    expect(signed.stderr).toContain(`${lab.host}/lab/signatures:sha256-`);
+    expect((await verify('lab/elsewhere:1', join(keys, 'cosign.pub'))).status).toBe(7);
+    const run = await runCliAsync(['verify', `${lab.host}/lab/elsewhere:1`, '--key', join(keys, 'cosign.pub'), '--signature-repository', sigRepo, '-f', 'json', ...creds]);
+    expect(run.status, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as Verification).verified).toBe(true);
+    const bad = await runCliAsync(['verify', `${lab.host}/lab/elsewhere:1`, '--key', join(keys, 'cosign.pub'), '--signature-repository', `${sigRepo}:v1`, ...creds]);
+    expect(bad.status).toBe(2);
+  }, 60_000);
+
   it('never sends registry credentials to another origin named by an upload Location', async () => {
     // A proxy in front of the real registry rewrites upload locations to a second origin
     // (127.0.0.2) that records what it receives and forwards to the registry.

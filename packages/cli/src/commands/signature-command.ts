@@ -35,8 +35,18 @@ function registryOptions(flags: RegistryFlags): RegistryOptions {
   return { ...(flags.insecure ? { insecure: true } : {}), ...(flags.username !== undefined ? { username: flags.username } : {}), ...(flags.password !== undefined ? { password: flags.password } : {}) };
 }
 
+/** Where signatures live: --signature-repository, else COSIGN_REPOSITORY, else next to the image. */
+function signatureClient(flags: RegistryFlags & { signatureRepository?: string }): ReturnType<typeof connectRegistry> | undefined {
+  const repository = flags.signatureRepository ?? process.env.COSIGN_REPOSITORY;
+  if (!repository) return undefined;
+  if (/[@:][^/]*$/.test(repository.slice(repository.indexOf('/') + 1))) throw new BulwarkError('USAGE', repository, 'a signature repository names a repository, without tag or digest');
+  // The tag in the reference is irrelevant: signature tags are derived from the image digest.
+  return connectRegistry(`${repository}:sig`, registryOptions(flags));
+}
+
 const withRegistryFlags = (command: Command): Command =>
   command
+    .option('--signature-repository <repo>', 'read/write signatures in this repository instead of the image\'s (also COSIGN_REPOSITORY)')
     .option('--insecure', 'plain HTTP to the registry')
     .option('--username <user>', 'registry user (else BULWARK_USERNAME or ~/.docker/config.json)')
     .option('--password <password>', 'registry password (else BULWARK_PASSWORD or ~/.docker/config.json)');
@@ -75,7 +85,7 @@ export function addSignatureCommands(program: Command, setExit: (code: number) =
       .requiredOption('--key <file>', 'cosign private key (ENCRYPTED SIGSTORE PRIVATE KEY)')
       .option('--key-password-file <file>', 'read the key password from this file instead of COSIGN_PASSWORD')
       .option('-a, --annotation <key=value...>', 'extra signed annotations (payload "optional" section)'),
-  ).action(async (image: string, flags: RegistryFlags & KeyFlags & { key: string; annotation?: string[] }) => {
+  ).action(async (image: string, flags: RegistryFlags & KeyFlags & { key: string; annotation?: string[]; signatureRepository?: string }) => {
     const key = loadCosignPrivateKey(readKeyFile(flags.key), keyPassword(flags), flags.key);
     const annotations: Record<string, string> = {};
     for (const pair of flags.annotation ?? []) {
@@ -84,8 +94,9 @@ export function addSignatureCommands(program: Command, setExit: (code: number) =
       annotations[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     const client = connectRegistry(image, registryOptions(flags));
-    const signed = await signWithCosignKey(client, key, annotations);
-    process.stderr.write(`Signed ${client.ref.canonical} (${signed.manifestDigest}); signature pushed to :${signed.signatureTag}\n`);
+    const signatures = signatureClient(flags) ?? client;
+    const signed = await signWithCosignKey(client, key, annotations, signatures);
+    process.stderr.write(`Signed ${client.ref.canonical} (${signed.manifestDigest}); signature pushed to ${signatures.ref.registry}/${signatures.ref.repository}:${signed.signatureTag}\n`);
     setExit(EXIT_OK);
   });
 
@@ -96,9 +107,10 @@ export function addSignatureCommands(program: Command, setExit: (code: number) =
       .description('verify cosign signatures (tag scheme) of an image with a public key')
       .requiredOption('--key <file>', 'cosign public key (PEM)')
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table')),
-  ).action(async (image: string, flags: RegistryFlags & { key: string; format: 'table' | 'json' }) => {
+  ).action(async (image: string, flags: RegistryFlags & { key: string; format: 'table' | 'json'; signatureRepository?: string }) => {
     const key = loadPublicKey(readKeyFile(flags.key), flags.key);
-    const result = await verifyCosignSignatures(connectRegistry(image, registryOptions(flags)), key);
+    const client = connectRegistry(image, registryOptions(flags));
+    const result = await verifyCosignSignatures(client, key, undefined, signatureClient(flags) ?? client);
     process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderVerification(result));
     setExit(result.verified ? EXIT_OK : EXIT_UNSIGNED);
   });

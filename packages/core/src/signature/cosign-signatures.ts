@@ -58,12 +58,15 @@ export async function resolveDigest(client: RegistryClient): Promise<string> {
   return ref.digest ?? (await client.manifest(ref.tag ?? 'latest', MAX_SIGNATURE_MANIFEST)).digest;
 }
 
-/** Checks every signature of the image (of `digest` when the caller already resolved it). */
-export async function verifyCosignSignatures(client: RegistryClient, publicKey: KeyObject, digest?: string): Promise<VerificationResult> {
+/**
+ * Checks every signature of the image (of `digest` when the caller already resolved it).
+ * `signatures` reads them from another repository (cosign's COSIGN_REPOSITORY).
+ */
+export async function verifyCosignSignatures(client: RegistryClient, publicKey: KeyObject, digest?: string, signatures: RegistryClient = client): Promise<VerificationResult> {
   const manifestDigest = digest ?? (await resolveDigest(client));
   const tag = signatureTag(manifestDigest);
   const result: VerificationResult = { reference: client.ref.canonical, manifestDigest, signatureTag: tag, signatures: [], verified: false };
-  const signatureManifest = await client.optionalManifest(tag, MAX_SIGNATURE_MANIFEST);
+  const signatureManifest = await signatures.optionalManifest(tag, MAX_SIGNATURE_MANIFEST);
   if (!signatureManifest) return result;
   for (const layer of descriptors(signatureManifest.body).slice(0, MAX_SIGNATURES)) {
     if (layer.mediaType !== SIMPLE_SIGNING_MEDIA_TYPE) continue;
@@ -74,7 +77,7 @@ export async function verifyCosignSignatures(client: RegistryClient, publicKey: 
       result.signatures.push(check('malformed', signature ? 'payload larger than 1 MiB' : `no ${SIGNATURE_ANNOTATION} annotation`));
       continue;
     }
-    const payload = await client.blobBytes(layer.digest, MAX_PAYLOAD);
+    const payload = await signatures.blobBytes(layer.digest, MAX_PAYLOAD);
     if (!verifySignature(payload, Buffer.from(signature, 'base64'), publicKey)) {
       result.signatures.push(check('bad-signature', 'the signature does not verify with this key (another key signed it, or the payload or signature was altered)'));
       continue;
@@ -99,19 +102,22 @@ export function signedIdentity(ref: ImageReference): string {
   return `${ref.registry}/${ref.repository}${ref.tag && !ref.digest ? `:${ref.tag}` : ''}`;
 }
 
-/** Signs the image's digest and adds the signature to its `.sig` manifest (kept signatures stay). */
-export async function signWithCosignKey(client: RegistryClient, privateKey: KeyObject, annotations: Record<string, string> = {}): Promise<{ manifestDigest: string; signatureTag: string; signatureManifest: string }> {
+/**
+ * Signs the image's digest and adds the signature to its `.sig` manifest (kept signatures
+ * stay), in the image's repository or in `signatures` (cosign's COSIGN_REPOSITORY).
+ */
+export async function signWithCosignKey(client: RegistryClient, privateKey: KeyObject, annotations: Record<string, string> = {}, signatures: RegistryClient = client): Promise<{ manifestDigest: string; signatureTag: string; signatureManifest: string }> {
   const manifestDigest = await resolveDigest(client);
   const tag = signatureTag(manifestDigest);
   const payload = buildPayload(signedIdentity(client.ref), manifestDigest, Object.keys(annotations).length ? annotations : null);
   const signature = cryptoSign(privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256', payload, privateKey).toString('base64');
-  const existing = await client.optionalManifest(tag, MAX_SIGNATURE_MANIFEST);
+  const existing = await signatures.optionalManifest(tag, MAX_SIGNATURE_MANIFEST);
   const layers = existing ? descriptors(existing.body).filter((l) => l.mediaType === SIMPLE_SIGNING_MEDIA_TYPE) : [];
-  const payloadDigest = await client.putBlob(payload);
+  const payloadDigest = await signatures.putBlob(payload);
   layers.push({ mediaType: SIMPLE_SIGNING_MEDIA_TYPE, size: payload.length, digest: payloadDigest, annotations: { [SIGNATURE_ANNOTATION]: signature } });
   const config = Buffer.from(JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) } }));
-  const configDigest = await client.putBlob(config);
+  const configDigest = await signatures.putBlob(config);
   const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', size: config.length, digest: configDigest }, layers }));
-  const signatureManifest = await client.putManifest(tag, manifest, OCI_MANIFEST);
+  const signatureManifest = await signatures.putManifest(tag, manifest, OCI_MANIFEST);
   return { manifestDigest, signatureTag: tag, signatureManifest };
 }
