@@ -9,3 +9,5 @@ export { parseActions } from './parse/actions.js';
 export { parseVariables } from './parse/variables.js';
 export { parseOperator } from './parse/operator.js';
 export { logicalLines, splitArguments } from './parse/lines.js';
+export { TRANSFORMATIONS, applyTransformations, type Transformation } from './transform/registry.js';
+export { fromBytes, toBytes } from './transform/bytes.js';

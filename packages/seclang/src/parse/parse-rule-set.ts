@@ -11,6 +11,7 @@ import { parseActions } from './actions.js';
 import { logicalLines, splitArguments } from './lines.js';
 import { parseOperator } from './operator.js';
 import { parseVariables } from './variables.js';
+import { TRANSFORMATIONS } from '../transform/registry.js';
 
 /** Engine configuration directives kept as written (the engine reads them later). */
 const CONFIG_DIRECTIVES = [
@@ -57,7 +58,11 @@ function buildRule(ctx: Context, kind: Rule['kind'], variablesText: string | und
       const phase = a.value === 'request' ? 2 : a.value === 'response' ? 4 : a.value === 'logging' ? 5 : Number(a.value);
       if (!Number.isInteger(phase) || phase < 1 || phase > 5) fail(ctx, `phase '${a.value ?? ''}' is not 1-5`);
       rule.phase = phase;
-    } else if (a.name === 't') rule.transformations.push((a.value ?? '').toLowerCase());
+    } else if (a.name === 't') {
+      const name = (a.value ?? '').toLowerCase();
+      if (name !== 'none' && !TRANSFORMATIONS[name]) fail(ctx, `unknown transformation t:${a.value ?? ''}`);
+      rule.transformations.push(name);
+    }
   }
   return rule;
 }

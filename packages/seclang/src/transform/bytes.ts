@@ -1,0 +1,18 @@
+/**
+ * Request data inside the engine is a "byte string": a JS string whose every character is one
+ * byte (0–255), as `Buffer#toString('latin1')` makes it. Transformations keep that invariant;
+ * `@rx` patterns then match byte for byte (`\xc0` is the byte 0xC0).
+ */
+export const fromBytes = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
+export const toBytes = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+export const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
+export const isOctal = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '7';
+
+/** Full-width ASCII (U+FF01–U+FF5E) folds to ASCII; any other code point keeps its low byte. */
+export function unicodeToByte(code: number): string {
+  return String.fromCharCode(code >= 0xff01 && code <= 0xff5e ? code - 0xfee0 : code & 0xff);
+}
+
+/** Whitespace as the ModSecurity transformations see it, including the non-breaking space. */
+export const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f' || c === '\xa0';

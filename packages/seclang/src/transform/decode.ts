@@ -1,0 +1,154 @@
+/**
+ * Decoding transformations: URL (`%HH`, `+`, `%uHHHH`), HTML entities, JavaScript, CSS and
+ * ANSI C escapes, base64 and hex. Malformed escapes are kept as written, as ModSecurity does.
+ */
+import { isHex, isOctal, unicodeToByte } from './bytes.js';
+
+const hex = (s: string): number => Number.parseInt(s, 16);
+
+function percentDecode(input: string, unicode: boolean): string {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i] as string;
+    if (c === '+') out += ' ';
+    else if (c === '%' && unicode && (input[i + 1] === 'u' || input[i + 1] === 'U') && [2, 3, 4, 5].every((k) => isHex(input[i + k]))) {
+      out += unicodeToByte(hex(input.slice(i + 2, i + 6)));
+      i += 5;
+    } else if (c === '%' && isHex(input[i + 1]) && isHex(input[i + 2])) {
+      out += String.fromCharCode(hex(input.slice(i + 1, i + 3)));
+      i += 2;
+    } else out += c;
+  }
+  return out;
+}
+
+export const urlDecode = (input: string): string => percentDecode(input, false);
+export const urlDecodeUni = (input: string): string => percentDecode(input, true);
+
+const ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', nbsp: '\xa0' };
+
+export function htmlEntityDecode(input: string): string {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i] as string;
+    if (c !== '&') {
+      out += c;
+      continue;
+    }
+    let m = /^&#[xX]([0-9a-fA-F]{1,8});?/.exec(input.slice(i, i + 12));
+    if (m) {
+      out += String.fromCharCode(hex(m[1] as string) & 0xff);
+      i += m[0].length - 1;
+      continue;
+    }
+    m = /^&#([0-9]{1,10});?/.exec(input.slice(i, i + 13));
+    if (m) {
+      out += String.fromCharCode(Number(m[1]) & 0xff);
+      i += m[0].length - 1;
+      continue;
+    }
+    m = /^&(quot|amp|lt|gt|nbsp);?/i.exec(input.slice(i, i + 6));
+    if (m) {
+      out += ENTITIES[(m[1] as string).toLowerCase()] as string;
+      i += m[0].length - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+const C_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/** `\xHH` and `\OOO` (up to three octal digits, at most 0377) at `i` (the backslash), or undefined. */
+function numericEscape(input: string, i: number): { value: string; length: number } | undefined {
+  if ((input[i + 1] === 'x' || input[i + 1] === 'X') && isHex(input[i + 2]) && isHex(input[i + 3])) return { value: String.fromCharCode(hex(input.slice(i + 2, i + 4))), length: 4 };
+  if (isOctal(input[i + 1])) {
+    let digits = '';
+    for (let k = 1; k <= 3 && isOctal(input[i + k]); k++) digits += input[i + k];
+    while (digits.length > 1 && Number.parseInt(digits, 8) > 0o377) digits = digits.slice(0, -1);
+    return { value: String.fromCharCode(Number.parseInt(digits, 8)), length: digits.length + 1 };
+  }
+  return undefined;
+}
+
+export function jsDecode(input: string): string {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i] as string;
+    if (c !== '\\' || i + 1 >= input.length) {
+      out += c;
+      continue;
+    }
+    const next = input[i + 1] as string;
+    if ((next === 'u' || next === 'U') && [2, 3, 4, 5].every((k) => isHex(input[i + k]))) {
+      out += unicodeToByte(hex(input.slice(i + 2, i + 6)));
+      i += 5;
+      continue;
+    }
+    const numeric = numericEscape(input, i);
+    if (numeric) {
+      out += numeric.value;
+      i += numeric.length - 1;
+      continue;
+    }
+    out += C_ESCAPES[next] ?? next;
+    i++;
+  }
+  return out;
+}
+
+export function cssDecode(input: string): string {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i] as string;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    if (i + 1 >= input.length) break; // a trailing backslash is dropped
+    let digits = '';
+    while (digits.length < 6 && isHex(input[i + 1 + digits.length])) digits += input[i + 1 + digits.length];
+    if (digits) {
+      out += unicodeToByte(hex(digits));
+      i += digits.length;
+      if (input[i + 1] === ' ' || input[i + 1] === '\t' || input[i + 1] === '\n' || input[i + 1] === '\r' || input[i + 1] === '\f') i++;
+      continue;
+    }
+    if (input[i + 1] !== '\n') out += input[i + 1]; // an escaped newline is a line continuation
+    i++;
+  }
+  return out;
+}
+
+export function escapeSeqDecode(input: string): string {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i] as string;
+    if (c !== '\\' || i + 1 >= input.length) {
+      out += c;
+      continue;
+    }
+    const next = input[i + 1] as string;
+    const numeric = numericEscape(input, i);
+    if (numeric) {
+      out += numeric.value;
+      i += numeric.length - 1;
+    } else if (C_ESCAPES[next] !== undefined || next === '\\' || next === '?' || next === "'" || next === '"') {
+      out += C_ESCAPES[next] ?? next;
+      i++;
+    } else out += c; // unknown escape: kept as written
+  }
+  return out;
+}
+
+export const base64Decode = (input: string): string => Buffer.from(input.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1');
+
+export function hexDecode(input: string): string {
+  let out = '';
+  for (let i = 0; i + 1 < input.length; i += 2) {
+    if (!isHex(input[i]) || !isHex(input[i + 1])) return out;
+    out += String.fromCharCode(hex(input.slice(i, i + 2)));
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+/**
+ * Text transformations: ASCII case, whitespace and NUL handling, comment removal and the
+ * `cmdLine` normalisation of shell command lines (deobfuscation of `c^m"d"`, `/bin//sh` …).
+ */
+import { isSpace } from './bytes.js';
+
+export const lowercase = (input: string): string => input.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+export const uppercase = (input: string): string => input.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
+export const removeNulls = (input: string): string => input.replaceAll('\0', '');
+export const replaceNulls = (input: string): string => input.replaceAll('\0', ' ');
+
+export function removeWhitespace(input: string): string {
+  let out = '';
+  for (const c of input) if (!isSpace(c)) out += c;
+  return out;
+}
+
+export function compressWhitespace(input: string): string {
+  let out = '';
+  let inSpace = false;
+  for (const c of input) {
+    if (isSpace(c)) {
+      if (!inSpace) out += ' ';
+      inSpace = true;
+    } else {
+      out += c;
+      inSpace = false;
+    }
+  }
+  return out;
+}
+
+function trimStart(input: string): string {
+  let i = 0;
+  while (i < input.length && isSpace(input[i])) i++;
+  return input.slice(i);
+}
+function trimEnd(input: string): string {
+  let i = input.length;
+  while (i > 0 && isSpace(input[i - 1])) i--;
+  return input.slice(0, i);
+}
+export const trimLeft = trimStart;
+export const trimRight = trimEnd;
+export const trim = (input: string): string => trimEnd(trimStart(input));
+
+/** Each C comment `/* … *\/` (also an unterminated one at the end) becomes one space. */
+export function replaceComments(input: string): string {
+  let out = '';
+  let i = 0;
+  while (i < input.length) {
+    if (input[i] === '/' && input[i + 1] === '*') {
+      const end = input.indexOf('*/', i + 2);
+      out += ' ';
+      if (end < 0) return out;
+      i = end + 2;
+    } else out += input[i++];
+  }
+  return out;
+}
+
+/** Drops the comment markers `/*`, `*\/`, `--` and `#`, keeping what they enclose. */
+export function removeCommentsChar(input: string): string {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    const pair = input.slice(i, i + 2);
+    if (pair === '/*' || pair === '*/' || pair === '--') i++;
+    else if (input[i] !== '#') out += input[i];
+  }
+  return out;
+}
+
+/**
+ * Windows and Unix command-line normalisation: drop `\ " ' ^`, drop spaces before `/` and
+ * `(`, turn `,` and `;` into spaces, collapse whitespace, lower-case.
+ */
+export function cmdLine(input: string): string {
+  let out = '';
+  let pendingSpace = false;
+  for (const c of input) {
+    if (c === '\\' || c === '"' || c === "'" || c === '^') continue;
+    if (isSpace(c) || c === ',' || c === ';') {
+      pendingSpace = true;
+      continue;
+    }
+    if (pendingSpace && c !== '/' && c !== '(' && out.length > 0) out += ' ';
+    pendingSpace = false;
+    out += c >= 'A' && c <= 'Z' ? c.toLowerCase() : c;
+  }
+  return pendingSpace && out.length > 0 ? `${out} ` : out;
+}
