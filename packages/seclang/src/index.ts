@@ -11,3 +11,6 @@ export { parseOperator } from './parse/operator.js';
 export { logicalLines, splitArguments } from './parse/lines.js';
 export { TRANSFORMATIONS, applyTransformations, type Transformation } from './transform/registry.js';
 export { fromBytes, toBytes } from './transform/bytes.js';
+export { AhoCorasick, type AcHit } from './util/aho-corasick.js';
+export { OPERATORS, compileOperator, type CompileOutcome } from './operator/registry.js';
+export { NO_ENV, type CompileContext, type CompiledOperator, type OperatorEnv, type OperatorResult } from './operator/operator.js';

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import RE2 from 're2';
 import type { Severity } from '../../model/finding.js';
-import { AhoCorasick } from '../../util/aho-corasick.js';
+import { AhoCorasick } from '@bulwark/seclang';
 import { shannonEntropy, type DetectedSecret, type SecretRule } from './rule.js';
 import { SECRET_RULES } from './registry.js';
 import { detectBinaryKeystore } from './rules/private-keys.js';

@@ -1,7 +1,7 @@
 /**
  * Aho-Corasick multi-pattern search over bytes: one pass finds every occurrence of every
- * keyword, in time linear in the input plus the number of hits. Used as the keyword
- * prefilter of the secret rules and to locate anchors of malware body signatures.
+ * keyword, in time linear in the input plus the number of hits. Used by `@pm`/`@pmFromFile`
+ * here and, through this package's exports, by the scanner's secret-rule keyword prefilter.
  */
 
 export interface AcHit {
