@@ -18,7 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw err;
   });
   const program = new Command('bulwark')
-    .description('Container security: image inventory, SBOMs and more')
+    .description('Container security: image inventory, SBOMs, vulnerabilities, secrets, malware, misconfiguration, registries and signatures')
     .version(TOOL_VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -26,7 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const scan = (mode: 'image' | 'rootfs' | 'fs' | 'sbom') => async (target: string, flags: ScanFlags): Promise<void> => {
     exitCode = await runScan(mode, target, flags);
   };
-  addScanOptions(program.command('image').argument('<target>', 'docker-archive or OCI archive file, or OCI layout directory').description('scan a container image (tar or OCI layout)'), 'image').action(scan('image'));
+  addScanOptions(program.command('image').argument('<target>', 'docker-archive or OCI archive file, OCI layout directory, or an image name (engine or registry)').description('scan a container image (archive, OCI layout, local engine or registry)'), 'image').action(scan('image'));
   addScanOptions(program.command('rootfs').argument('<dir>', 'unpacked root filesystem').description('scan an unpacked root filesystem'), 'rootfs').action(scan('rootfs'));
   addScanOptions(program.command('fs').argument('<dir>', 'project directory').description('scan a project checkout: lockfiles, manifests and installed packages'), 'fs').action(scan('fs'));
   addScanOptions(program.command('sbom').argument('<target>', 'image archive, OCI layout or root filesystem directory').description('write an SBOM (CycloneDX by default) for an image or root filesystem'), 'sbom').action(scan('sbom'));

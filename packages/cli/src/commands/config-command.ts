@@ -24,8 +24,8 @@ const SEVERITIES = new Set(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']);
 export function addConfigCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('config')
-    .argument('<paths...>', 'files or directories (Dockerfile, Kubernetes, Compose, GitHub Actions, GitLab CI); - reads stdin (needs --type)')
-    .description('check Dockerfiles, Kubernetes manifests, Compose files and CI workflows (GitHub Actions, GitLab CI) for misconfigurations')
+    .argument('<paths...>', 'files or directories (Dockerfile, Kubernetes, Compose, GitHub Actions, GitLab CI, registry config.yml); - reads stdin (needs --type)')
+    .description('check Dockerfiles, Kubernetes manifests, Compose files, CI workflows (GitHub Actions, GitLab CI) and registry config.yml for misconfigurations')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--type <type>', 'treat every input as this type').choices([...CONFIG_TYPES]))
