@@ -14,3 +14,4 @@ export { fromBytes, toBytes } from './transform/bytes.js';
 export { AhoCorasick, type AcHit } from './util/aho-corasick.js';
 export { OPERATORS, compileOperator, type CompileOutcome } from './operator/registry.js';
 export { NO_ENV, type CompileContext, type CompiledOperator, type OperatorEnv, type OperatorResult } from './operator/operator.js';
+export { loadFtwTests, parseFtwFile, parseFtwOverrides, requestBytes, type FtwInput, type FtwLoadResult, type FtwOutput, type FtwOverride, type FtwStage, type FtwTest } from './ftw/ftw-tests.js';
