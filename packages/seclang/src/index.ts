@@ -15,3 +15,4 @@ export { AhoCorasick, type AcHit } from './util/aho-corasick.js';
 export { OPERATORS, compileOperator, type CompileOutcome } from './operator/registry.js';
 export { NO_ENV, type CompileContext, type CompiledOperator, type OperatorEnv, type OperatorResult } from './operator/operator.js';
 export { loadFtwTests, parseFtwFile, parseFtwOverrides, requestBytes, type FtwInput, type FtwLoadResult, type FtwOutput, type FtwOverride, type FtwStage, type FtwTest } from './ftw/ftw-tests.js';
+export { parseRawRequest, type RawRequest } from './request/raw-request.js';

@@ -164,7 +164,8 @@ export function parseFtwOverrides(source: string): FtwOverride[] {
  */
 export function requestBytes(input: FtwInput): Buffer {
   if (input.encodedRequest) return input.encodedRequest;
-  const body = Buffer.from(input.data ?? '', 'latin1');
+  // YAML strings are text; go-ftw sends them UTF-8 encoded.
+  const body = Buffer.from(input.data ?? '', 'utf8');
   const headers = [...input.headers];
   const has = (name: string): boolean => headers.some(([k]) => k.toLowerCase() === name);
   if (input.autocompleteHeaders) {
@@ -172,5 +173,5 @@ export function requestBytes(input: FtwInput): Buffer {
     if (!has('connection')) headers.push(['Connection', 'close']);
   }
   const head = `${input.method} ${input.uri} ${input.version}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
-  return Buffer.concat([Buffer.from(head, 'latin1'), body]);
+  return Buffer.concat([Buffer.from(head, 'utf8'), body]);
 }
