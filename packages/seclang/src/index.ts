@@ -16,3 +16,4 @@ export { OPERATORS, compileOperator, type CompileOutcome } from './operator/regi
 export { NO_ENV, type CompileContext, type CompiledOperator, type OperatorEnv, type OperatorResult } from './operator/operator.js';
 export { loadFtwTests, parseFtwFile, parseFtwOverrides, requestBytes, type FtwInput, type FtwLoadResult, type FtwOutput, type FtwOverride, type FtwStage, type FtwTest } from './ftw/ftw-tests.js';
 export { parseRawRequest, type RawRequest } from './request/raw-request.js';
+export { Collection, parseArguments, requestVariables, type Entry, type RequestVariables } from './request/collections.js';

@@ -1,0 +1,105 @@
+/**
+ * The request variables rules read, built from a parsed request: scalars (REQUEST_METHOD,
+ * REQUEST_URI, REQUEST_FILENAME, QUERY_STRING, …) and keyed collections (ARGS_GET, ARGS_POST,
+ * ARGS, REQUEST_HEADERS, REQUEST_COOKIES and their _NAMES). Values are byte strings; argument
+ * names and values are URL-decoded (`+` is a space), headers and cookies are as sent.
+ * Collection keys match case-insensitively, as in ModSecurity.
+ */
+import { urlDecode } from '../transform/decode.js';
+import type { RawRequest } from './raw-request.js';
+
+export interface Entry {
+  key: string;
+  value: string;
+}
+
+/** An ordered multi-map (a key may repeat: `?a=1&a=2`). */
+export class Collection {
+  readonly entries: Entry[] = [];
+  add(key: string, value: string): void {
+    this.entries.push({ key, value });
+  }
+  get(key: string): Entry[] {
+    const k = key.toLowerCase();
+    return this.entries.filter((e) => e.key.toLowerCase() === k);
+  }
+  /** The `_NAMES` view: one entry per key, whose value is the key. */
+  names(): Entry[] {
+    return this.entries.map((e) => ({ key: e.key, value: e.key }));
+  }
+}
+
+export interface RequestVariables {
+  scalars: Map<string, string>;
+  collections: Map<string, Collection>;
+}
+
+/** `a=1&b&c=x%20y` → entries (names and values URL-decoded). */
+export function parseArguments(text: string, into: Collection, separator = '&'): void {
+  if (!text) return;
+  for (const part of text.split(separator)) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    into.add(urlDecode(eq < 0 ? part : part.slice(0, eq)), eq < 0 ? '' : urlDecode(part.slice(eq + 1)));
+  }
+}
+
+function parseCookies(header: string, into: Collection): void {
+  for (const part of header.split(';')) {
+    const trimmed = part.trim();
+    if (!trimmed) continue;
+    const eq = trimmed.indexOf('=');
+    into.add(eq < 0 ? trimmed : trimmed.slice(0, eq), eq < 0 ? '' : trimmed.slice(eq + 1));
+  }
+}
+
+/** Splits an absolute-form target (`http://host/p?q`) into its path-and-query part. */
+function originForm(uri: string): string {
+  const m = /^[a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/[^/?#]*/.exec(uri);
+  return m ? uri.slice(m[0].length) || '/' : uri;
+}
+
+export function requestVariables(request: RawRequest, remoteAddr = '127.0.0.1'): RequestVariables {
+  const uri = originForm(request.uri);
+  const q = uri.indexOf('?');
+  const path = q < 0 ? uri : uri.slice(0, q);
+  const query = q < 0 ? '' : uri.slice(q + 1);
+  const body = request.body.toString('latin1');
+  const collections = new Map<string, Collection>();
+  const collection = (name: string): Collection => {
+    let c = collections.get(name);
+    if (!c) collections.set(name, (c = new Collection()));
+    return c;
+  };
+  const headers = collection('REQUEST_HEADERS');
+  for (const [k, v] of request.headers) headers.add(k, v);
+  const cookies = collection('REQUEST_COOKIES');
+  for (const e of headers.get('cookie')) parseCookies(e.value, cookies);
+  parseArguments(query, collection('ARGS_GET'));
+  const contentType = headers.get('content-type')[0]?.value.toLowerCase() ?? '';
+  if (contentType.startsWith('application/x-www-form-urlencoded')) parseArguments(body, collection('ARGS_POST'));
+  else collection('ARGS_POST');
+  const args = collection('ARGS');
+  for (const e of [...collection('ARGS_GET').entries, ...collection('ARGS_POST').entries]) args.add(e.key, e.value);
+  for (const name of ['ARGS', 'ARGS_GET', 'ARGS_POST', 'REQUEST_HEADERS', 'REQUEST_COOKIES']) {
+    const names = collection(`${name}_NAMES`);
+    for (const e of collection(name).names()) names.add(e.key, e.value);
+  }
+  const slash = path.lastIndexOf('/');
+  const combined = args.entries.reduce((n, e) => n + e.key.length + e.value.length, 0);
+  const scalars = new Map<string, string>([
+    ['REQUEST_METHOD', request.method],
+    ['REQUEST_PROTOCOL', request.protocol],
+    ['REQUEST_LINE', request.line],
+    ['REQUEST_URI', uri],
+    ['REQUEST_URI_RAW', request.uri],
+    ['REQUEST_FILENAME', path],
+    ['REQUEST_BASENAME', slash < 0 ? path : path.slice(slash + 1)],
+    ['QUERY_STRING', query],
+    ['REQUEST_BODY', body],
+    ['REQUEST_BODY_LENGTH', String(request.body.length)],
+    ['ARGS_COMBINED_SIZE', String(combined)],
+    ['REMOTE_ADDR', remoteAddr],
+  ]);
+  return { scalars, collections };
+}
