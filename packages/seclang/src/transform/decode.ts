@@ -72,31 +72,32 @@ function numericEscape(input: string, i: number): { value: string; length: numbe
   return undefined;
 }
 
-export function jsDecode(input: string): string {
+type Escape = { value: string; length: number } | undefined;
+
+/**
+ * Walks `input`, replacing each backslash escape that `decode` recognises (it gets the index of
+ * the backslash and returns the replacement and how many characters it spans); escapes it
+ * does not recognise, and a trailing backslash, stay as written.
+ */
+function decodeEscapes(input: string, decode: (input: string, i: number) => Escape): string {
   let out = '';
   for (let i = 0; i < input.length; i++) {
-    const c = input[i] as string;
-    if (c !== '\\' || i + 1 >= input.length) {
-      out += c;
-      continue;
-    }
-    const next = input[i + 1] as string;
-    if ((next === 'u' || next === 'U') && [2, 3, 4, 5].every((k) => isHex(input[i + k]))) {
-      out += unicodeToByte(hex(input.slice(i + 2, i + 6)));
-      i += 5;
-      continue;
-    }
-    const numeric = numericEscape(input, i);
-    if (numeric) {
-      out += numeric.value;
-      i += numeric.length - 1;
-      continue;
-    }
-    out += C_ESCAPES[next] ?? next;
-    i++;
+    const escape = input[i] === '\\' && i + 1 < input.length ? decode(input, i) : undefined;
+    if (escape) {
+      out += escape.value;
+      i += escape.length - 1;
+    } else out += input[i];
   }
   return out;
 }
+
+/** `\uHHHH` (full-width folded), `\xHH`, octal, C escapes; any other `\c` is `c`. */
+export const jsDecode = (input: string): string =>
+  decodeEscapes(input, (s, i) => {
+    const next = s[i + 1] as string;
+    if ((next === 'u' || next === 'U') && [2, 3, 4, 5].every((k) => isHex(s[i + k]))) return { value: unicodeToByte(hex(s.slice(i + 2, i + 6))), length: 6 };
+    return numericEscape(s, i) ?? { value: C_ESCAPES[next] ?? next, length: 2 };
+  });
 
 export function cssDecode(input: string): string {
   let out = '';
@@ -121,26 +122,13 @@ export function cssDecode(input: string): string {
   return out;
 }
 
-export function escapeSeqDecode(input: string): string {
-  let out = '';
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i] as string;
-    if (c !== '\\' || i + 1 >= input.length) {
-      out += c;
-      continue;
-    }
-    const next = input[i + 1] as string;
-    const numeric = numericEscape(input, i);
-    if (numeric) {
-      out += numeric.value;
-      i += numeric.length - 1;
-    } else if (C_ESCAPES[next] !== undefined || next === '\\' || next === '?' || next === "'" || next === '"') {
-      out += C_ESCAPES[next] ?? next;
-      i++;
-    } else out += c; // unknown escape: kept as written
-  }
-  return out;
-}
+/** ANSI C escapes: `\a`…`\v`, `\\`, `\?`, quotes, `\xHH`, octal; unknown ones stay as written. */
+export const escapeSeqDecode = (input: string): string =>
+  decodeEscapes(input, (s, i) => {
+    const next = s[i + 1] as string;
+    if (C_ESCAPES[next] !== undefined || next === '\\' || next === '?' || next === "'" || next === '"') return { value: C_ESCAPES[next] ?? next, length: 2 };
+    return numericEscape(s, i);
+  });
 
 export const base64Decode = (input: string): string => Buffer.from(input.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1');
 
