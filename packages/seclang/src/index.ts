@@ -17,3 +17,10 @@ export { NO_ENV, type CompileContext, type CompiledOperator, type OperatorEnv, t
 export { loadFtwTests, parseFtwFile, parseFtwOverrides, requestBytes, type FtwInput, type FtwLoadResult, type FtwOutput, type FtwOverride, type FtwStage, type FtwTest } from './ftw/ftw-tests.js';
 export { parseRawRequest, type RawRequest } from './request/raw-request.js';
 export { Collection, parseArguments, requestVariables, type Entry, type RequestVariables } from './request/collections.js';
+export { Waf, bundledConfig } from './engine/waf.js';
+export { Transaction, type Interruption, type MatchedRule, type TransactionOptions } from './engine/transaction.js';
+export { compileRuleSet } from './engine/compile.js';
+export type { CompiledRuleSet, EngineSettings } from './engine/compiled.js';
+export { runFtwTests, logLine, type FtwCaseResult, type FtwRunSummary } from './ftw/runner.js';
+export { echoBackend, type BackendResponse } from './ftw/echo-backend.js';
+export { BODY_PROCESSORS } from './body/registry.js';

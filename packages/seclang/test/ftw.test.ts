@@ -49,7 +49,7 @@ describe('go-ftw tests', () => {
 
   it('builds the request go-ftw sends', () => {
     const [first, second] = parseFtwFile(SAMPLE, 'sample.yaml');
-    expect(requestBytes(first!.stages[0]!.input).toString()).toBe('POST /post HTTP/1.1\r\nHost: localhost\r\nUser-Agent: OWASP CRS test agent\r\nContent-Length: 15\r\nConnection: close\r\n\r\nvar=1234 OR 1=1');
+    expect(requestBytes(first!.stages[0]!.input).toString()).toBe('POST /post HTTP/1.1\r\nHost: localhost\r\nUser-Agent: OWASP CRS test agent\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 15\r\nConnection: close\r\n\r\nvar=1234 OR 1=1');
     expect(requestBytes(second!.stages[0]!.input).toString()).toBe('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
   });
 

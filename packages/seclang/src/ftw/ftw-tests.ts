@@ -160,7 +160,8 @@ export function parseFtwOverrides(source: string): FtwOverride[] {
 /**
  * The request bytes go-ftw would send for a stage: `encoded_request` as is; otherwise the
  * request line, the headers in order and the body, with Content-Length and Connection added
- * when `autocomplete_headers` is on and they are missing.
+ * and (for a body) Content-Type `application/x-www-form-urlencoded` added when
+ * `autocomplete_headers` is on and they are missing.
  */
 export function requestBytes(input: FtwInput): Buffer {
   if (input.encodedRequest) return input.encodedRequest;
@@ -169,6 +170,7 @@ export function requestBytes(input: FtwInput): Buffer {
   const headers = [...input.headers];
   const has = (name: string): boolean => headers.some(([k]) => k.toLowerCase() === name);
   if (input.autocompleteHeaders) {
+    if (body.length > 0 && !has('content-type')) headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
     if (body.length > 0 && !has('content-length')) headers.push(['Content-Length', String(body.length)]);
     if (!has('connection')) headers.push(['Connection', 'close']);
   }

@@ -13,15 +13,37 @@ export interface Entry {
   value: string;
 }
 
-/** An ordered multi-map (a key may repeat: `?a=1&a=2`). */
+/** An ordered multi-map (a key may repeat: `?a=1&a=2`), looked up case-insensitively. */
 export class Collection {
   readonly entries: Entry[] = [];
+  private readonly index = new Map<string, Entry[]>();
   add(key: string, value: string): void {
-    this.entries.push({ key, value });
+    const entry = { key, value };
+    this.entries.push(entry);
+    const k = key.toLowerCase();
+    const list = this.index.get(k);
+    if (list) list.push(entry);
+    else this.index.set(k, [entry]);
   }
   get(key: string): Entry[] {
+    return this.index.get(key.toLowerCase()) ?? [];
+  }
+  /** Replaces every entry under `key` with one (TX semantics). */
+  set(key: string, value: string): void {
+    const existing = this.index.get(key.toLowerCase());
+    if (existing && existing.length === 1) (existing[0] as Entry).value = value;
+    else {
+      this.remove(key);
+      this.add(key, value);
+    }
+  }
+  remove(key: string): void {
     const k = key.toLowerCase();
-    return this.entries.filter((e) => e.key.toLowerCase() === k);
+    if (!this.index.has(k)) return;
+    this.index.delete(k);
+    const kept = this.entries.filter((e) => e.key.toLowerCase() !== k);
+    this.entries.length = 0;
+    this.entries.push(...kept);
   }
   /** The `_NAMES` view: one entry per key, whose value is the key. */
   names(): Entry[] {
@@ -59,34 +81,50 @@ function originForm(uri: string): string {
   return m ? uri.slice(m[0].length) || '/' : uri;
 }
 
-export function requestVariables(request: RawRequest, remoteAddr = '127.0.0.1'): RequestVariables {
+/** The request line and headers of a request (no body yet). */
+export interface RequestHead {
+  method: string;
+  uri: string;
+  protocol: string;
+  line: string;
+  headers: readonly (readonly [string, string])[];
+}
+
+const collectionOf = (collections: Map<string, Collection>, name: string): Collection => {
+  let c = collections.get(name);
+  if (!c) collections.set(name, (c = new Collection()));
+  return c;
+};
+
+/** Rebuilds ARGS, the `_NAMES` views and ARGS_COMBINED_SIZE from ARGS_GET and ARGS_POST. */
+export function deriveArgumentViews(vars: RequestVariables): void {
+  const collection = (name: string): Collection => collectionOf(vars.collections, name);
+  const args = new Collection();
+  for (const e of [...collection('ARGS_GET').entries, ...collection('ARGS_POST').entries]) args.add(e.key, e.value);
+  vars.collections.set('ARGS', args);
+  for (const name of ['ARGS', 'ARGS_GET', 'ARGS_POST', 'REQUEST_HEADERS', 'REQUEST_COOKIES']) {
+    const names = new Collection();
+    for (const e of collection(name).names()) names.add(e.key, e.value);
+    vars.collections.set(`${name}_NAMES`, names);
+  }
+  vars.scalars.set('ARGS_COMBINED_SIZE', String(args.entries.reduce((n, e) => n + e.key.length + e.value.length, 0)));
+}
+
+/** Variables known once the request line and headers are in (phase 1). */
+export function requestHeadVariables(request: RequestHead, remoteAddr = '127.0.0.1', separator = '&'): RequestVariables {
   const uri = originForm(request.uri);
   const q = uri.indexOf('?');
   const path = q < 0 ? uri : uri.slice(0, q);
   const query = q < 0 ? '' : uri.slice(q + 1);
-  const body = request.body.toString('latin1');
   const collections = new Map<string, Collection>();
-  const collection = (name: string): Collection => {
-    let c = collections.get(name);
-    if (!c) collections.set(name, (c = new Collection()));
-    return c;
-  };
+  const collection = (name: string): Collection => collectionOf(collections, name);
   const headers = collection('REQUEST_HEADERS');
   for (const [k, v] of request.headers) headers.add(k, v);
   const cookies = collection('REQUEST_COOKIES');
   for (const e of headers.get('cookie')) parseCookies(e.value, cookies);
-  parseArguments(query, collection('ARGS_GET'));
-  const contentType = headers.get('content-type')[0]?.value.toLowerCase() ?? '';
-  if (contentType.startsWith('application/x-www-form-urlencoded')) parseArguments(body, collection('ARGS_POST'));
-  else collection('ARGS_POST');
-  const args = collection('ARGS');
-  for (const e of [...collection('ARGS_GET').entries, ...collection('ARGS_POST').entries]) args.add(e.key, e.value);
-  for (const name of ['ARGS', 'ARGS_GET', 'ARGS_POST', 'REQUEST_HEADERS', 'REQUEST_COOKIES']) {
-    const names = collection(`${name}_NAMES`);
-    for (const e of collection(name).names()) names.add(e.key, e.value);
-  }
+  parseArguments(query, collection('ARGS_GET'), separator);
+  collection('ARGS_POST');
   const slash = path.lastIndexOf('/');
-  const combined = args.entries.reduce((n, e) => n + e.key.length + e.value.length, 0);
   const scalars = new Map<string, string>([
     ['REQUEST_METHOD', request.method],
     ['REQUEST_PROTOCOL', request.protocol],
@@ -96,10 +134,21 @@ export function requestVariables(request: RawRequest, remoteAddr = '127.0.0.1'):
     ['REQUEST_FILENAME', path],
     ['REQUEST_BASENAME', slash < 0 ? path : path.slice(slash + 1)],
     ['QUERY_STRING', query],
-    ['REQUEST_BODY', body],
-    ['REQUEST_BODY_LENGTH', String(request.body.length)],
-    ['ARGS_COMBINED_SIZE', String(combined)],
     ['REMOTE_ADDR', remoteAddr],
   ]);
-  return { scalars, collections };
+  const vars = { scalars, collections };
+  deriveArgumentViews(vars);
+  return vars;
+}
+
+/** Head plus a URL-encoded body, in one step (what a form POST yields). */
+export function requestVariables(request: RawRequest, remoteAddr = '127.0.0.1'): RequestVariables {
+  const vars = requestHeadVariables(request, remoteAddr);
+  const body = request.body.toString('latin1');
+  const contentType = vars.collections.get('REQUEST_HEADERS')?.get('content-type')[0]?.value.toLowerCase() ?? '';
+  if (contentType.startsWith('application/x-www-form-urlencoded')) parseArguments(body, collectionOf(vars.collections, 'ARGS_POST'));
+  vars.scalars.set('REQUEST_BODY', body);
+  vars.scalars.set('REQUEST_BODY_LENGTH', String(request.body.length));
+  deriveArgumentViews(vars);
+  return vars;
 }

@@ -1,0 +1,78 @@
+/**
+ * The executable form of a rule set: every rule with its operator, transformations and key
+ * regexes compiled once, defaults and removals applied, rules split by phase with the markers
+ * `skipAfter` jumps to, and the engine settings the configuration directives chose.
+ */
+import type RE2 from 're2';
+import type { Action, VariableSelector } from '../model.js';
+import type { CompiledOperator } from '../operator/operator.js';
+import type { Transformation } from '../transform/registry.js';
+
+export interface CompiledTarget {
+  selector: VariableSelector;
+  /** `ARGS:/regex/` keys, compiled (case-insensitive). */
+  keyRegex?: RE2;
+}
+
+export type Disruptive = 'deny' | 'drop' | 'block' | 'pass' | 'allow' | 'redirect';
+
+export interface CompiledRule {
+  /** 0 for a chained link or an id-less rule. */
+  id: number;
+  phase: number;
+  file: string;
+  line: number;
+  targets: CompiledTarget[];
+  exclusions: CompiledTarget[];
+  operatorName: string;
+  operator: CompiledOperator;
+  /** Why the operator could not be compiled; the rule then never matches (reported at load). */
+  operatorError?: string;
+  transformations: Transformation[];
+  /** Identifies the transformation chain, for the per-transaction cache. */
+  transformKey: string;
+  multiMatch: boolean;
+  capture: boolean;
+  /** Non-disruptive actions run on each matched value (setvar, ctl, …), in rule order. */
+  perMatch: Action[];
+  disruptive?: Disruptive;
+  /** `allow` / `allow:phase` / `allow:request`. */
+  allowScope?: string;
+  status?: number;
+  redirect?: string;
+  log: boolean;
+  msg?: string;
+  logdata?: string;
+  severity?: string;
+  tags: string[];
+  skipAfter?: string;
+  skip?: number;
+  chained?: CompiledRule;
+}
+
+export type PhaseItem = { rule: CompiledRule } | { marker: string };
+
+export type EngineMode = 'On' | 'Off' | 'DetectionOnly';
+
+export interface EngineSettings {
+  mode: EngineMode;
+  requestBodyAccess: boolean;
+  requestBodyLimit: number;
+  requestBodyLimitAction: 'Reject' | 'ProcessPartial';
+  responseBodyAccess: boolean;
+  responseBodyLimit: number;
+  responseBodyMimeTypes: string[];
+  argumentSeparator: string;
+  componentSignatures: string[];
+}
+
+export interface CompiledRuleSet {
+  /** Index = phase (1–5); each list in rule-file order with markers in place. */
+  phases: PhaseItem[][];
+  settings: EngineSettings;
+  /** Rules whose operator could not be compiled (they never match). */
+  warnings: string[];
+  ruleCount: number;
+  /** Every top-level rule by id (for ctl removals by tag). */
+  byId: Map<number, CompiledRule>;
+}

@@ -1,0 +1,92 @@
+/**
+ * Resolves a rule's targets against the transaction's variables: scalars, keyed collections
+ * (literal and regex keys, case-insensitive), `&` counts, `!` exclusions (from the rule, from
+ * SecRuleUpdateTarget* and from `ctl:ruleRemoveTarget*`), XML nodes, and macro expansion
+ * (`%{tx.score}`, `%{MATCHED_VAR}`, `%{rule.id}`, `%{REQUEST_HEADERS.host}`).
+ */
+import type { Collection } from '../request/collections.js';
+import type { CompiledRule, CompiledTarget } from './compiled.js';
+
+/** One value a rule looks at: `ARGS:id` → `1 OR 1=1`. */
+export interface TargetValue {
+  name: string;
+  value: string;
+  /** Request data that cannot change during the transaction (its transformations may be cached). */
+  stable: boolean;
+}
+
+export interface VariableSource {
+  scalars: Map<string, string>;
+  collections: Map<string, Collection>;
+  xml?: { text: string[]; attributes: string[] };
+}
+
+/** Collections that change while rules run (never cached). */
+const VOLATILE = new Set(['TX', 'MATCHED_VARS', 'MATCHED_VARS_NAMES', 'IP', 'GLOBAL', 'SESSION', 'USER', 'ENV']);
+const VOLATILE_SCALARS = new Set(['MATCHED_VAR', 'MATCHED_VAR_NAME', 'HIGHEST_SEVERITY', 'REQBODY_PROCESSOR', 'DURATION']);
+
+function excluded(name: string, key: string, exclusions: readonly CompiledTarget[]): boolean {
+  for (const ex of exclusions) {
+    if (ex.selector.name !== name) continue;
+    if (ex.keyRegex) {
+      if (ex.keyRegex.test(key)) return true;
+    } else if (ex.selector.key === undefined || ex.selector.key.toLowerCase() === key.toLowerCase()) return true;
+  }
+  return false;
+}
+
+function xmlValues(source: VariableSource, key: string | undefined): string[] {
+  if (!source.xml) return [];
+  if (key !== undefined && /@/.test(key)) return source.xml.attributes;
+  return source.xml.text;
+}
+
+export function resolveTarget(source: VariableSource, target: CompiledTarget, exclusions: readonly CompiledTarget[]): TargetValue[] {
+  const { name, key, count } = target.selector;
+  if (name === 'XML') {
+    const values = xmlValues(source, key).map((value) => ({ name: `XML:${key ?? '/*'}`, value, stable: true }));
+    return count ? [{ name: `&XML`, value: String(values.length), stable: false }] : values;
+  }
+  const collection = source.collections.get(name);
+  if (!collection) {
+    const value = source.scalars.get(name);
+    if (count) return [{ name: `&${name}`, value: value === undefined ? '0' : '1', stable: false }];
+    return value === undefined ? [] : [{ name, value, stable: !VOLATILE_SCALARS.has(name) }];
+  }
+  const stable = !VOLATILE.has(name);
+  let entries = key !== undefined ? collection.get(key) : collection.entries;
+  if (target.keyRegex) {
+    const re = target.keyRegex;
+    entries = entries.filter((e) => re.test(e.key));
+  }
+  const values: TargetValue[] = [];
+  for (const e of entries) if (!excluded(name, e.key, exclusions)) values.push({ name: `${name}:${e.key}`, value: e.value, stable });
+  return count ? [{ name: `&${name}${key !== undefined ? `:${key}` : ''}`, value: String(values.length), stable: false }] : values;
+}
+
+export function resolveTargets(source: VariableSource, rule: CompiledRule, extraExclusions: readonly CompiledTarget[]): TargetValue[] {
+  const exclusions = extraExclusions.length ? [...rule.exclusions, ...extraExclusions] : rule.exclusions;
+  const out: TargetValue[] = [];
+  for (const t of rule.targets) out.push(...resolveTarget(source, t, exclusions));
+  return out;
+}
+
+/** `%{…}` macros; unknown names expand to the empty string, as in ModSecurity. */
+export function expandMacros(text: string, source: VariableSource, rule?: CompiledRule): string {
+  if (!text.includes('%{')) return text;
+  return text.replace(/%\{([^}]{1,256})\}/g, (_whole, ref: string) => {
+    const dot = ref.indexOf('.');
+    const name = (dot < 0 ? ref : ref.slice(0, dot)).toUpperCase();
+    const key = dot < 0 ? undefined : ref.slice(dot + 1);
+    if (name === 'RULE' && rule) {
+      const field = (key ?? '').toLowerCase();
+      if (field === 'id') return String(rule.id);
+      if (field === 'msg') return rule.msg ?? '';
+      if (field === 'severity') return rule.severity ?? '';
+      if (field === 'logdata') return rule.logdata ?? '';
+      return '';
+    }
+    const values = resolveTarget(source, { selector: { name, ...(key !== undefined ? { key } : {}), count: false, exclude: false } }, []);
+    return values[0]?.value ?? '';
+  });
+}

@@ -1,0 +1,320 @@
+/**
+ * One HTTP exchange through the rules: phases 1 (request headers), 2 (request body, after the
+ * body processor), 3 (response headers), 4 (response body) and 5 (logging). Owns rule
+ * evaluation — targets, cached transformations, multiMatch, captures, chains, per-match
+ * actions, skip/skipAfter, disruptive actions per engine mode — and the matched-rule log.
+ */
+import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
+import { Collection, deriveArgumentViews, requestHeadVariables, type Entry, type RequestHead } from '../request/collections.js';
+import { runPerMatchAction, type TransactionControls } from './actions.js';
+import type { CompiledRule, CompiledRuleSet } from './compiled.js';
+import { expandMacros, resolveTargets, type TargetValue, type VariableSource } from './targets.js';
+
+export interface MatchedRule {
+  id: number;
+  phase: number;
+  file: string;
+  line: number;
+  msg: string;
+  logdata: string;
+  severity?: string;
+  tags: string[];
+  /** The rule asked to be logged (not `nolog`). */
+  log: boolean;
+  matchedVarName: string;
+}
+
+export interface Interruption {
+  ruleId: number;
+  action: 'deny' | 'drop' | 'redirect';
+  status: number;
+  redirect?: string;
+}
+
+export interface TransactionOptions {
+  id?: string;
+  remoteAddr?: string;
+  remotePort?: number;
+  serverPort?: number;
+}
+
+const LIMITS = { maxDepth: 512, maxArgs: 1000 };
+const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+let counter = 0;
+
+export class Transaction {
+  readonly id: string;
+  readonly matched: MatchedRule[] = [];
+  /** Set when a disruptive action stopped the exchange (engine On). */
+  interruption?: Interruption;
+  /** What would have been done in DetectionOnly mode. */
+  wouldInterrupt?: Interruption;
+  private readonly source: VariableSource;
+  private readonly controls: TransactionControls;
+  private readonly cache = new Map<string, { from: string; to: string }>();
+  private skipRequestPhases = false;
+  private skipResponsePhases = false;
+  private readonly done = new Set<number>();
+
+  constructor(
+    private readonly rules: CompiledRuleSet,
+    private readonly options: TransactionOptions = {},
+  ) {
+    this.id = options.id ?? `${Date.now().toString(36)}-${(counter++).toString(36)}`;
+    const { settings } = rules;
+    this.controls = { mode: settings.mode, removedRules: [], removedTargets: [], requestBodyAccess: settings.requestBodyAccess, responseBodyAccess: settings.responseBodyAccess, forceRequestBodyVariable: false };
+    this.source = { scalars: new Map(), collections: new Map() };
+  }
+
+  get mode(): string {
+    return this.controls.mode;
+  }
+
+  /** TX, for inspection (anomaly scores) and tests. */
+  get tx(): Collection {
+    return this.collection('TX');
+  }
+
+  private collection(name: string): Collection {
+    let c = this.source.collections.get(name);
+    if (!c) this.source.collections.set(name, (c = new Collection()));
+    return c;
+  }
+
+  /** Phase 1. */
+  processRequestHeaders(head: RequestHead): Interruption | undefined {
+    const vars = requestHeadVariables(head, this.options.remoteAddr ?? '127.0.0.1', this.rules.settings.argumentSeparator);
+    for (const [k, v] of vars.collections) this.source.collections.set(k, v);
+    for (const [k, v] of vars.scalars) this.source.scalars.set(k, v);
+    const s = this.source.scalars;
+    s.set('REMOTE_PORT', String(this.options.remotePort ?? 0));
+    s.set('SERVER_PORT', String(this.options.serverPort ?? 80));
+    s.set('SERVER_NAME', this.header('host').replace(/:\d+$/, ''));
+    s.set('UNIQUE_ID', this.id);
+    s.set('REQUEST_BODY_LENGTH', '0');
+    s.set('FILES_COMBINED_SIZE', '0');
+    s.set('REQBODY_ERROR', '0');
+    // Single-valued variables always exist (empty until known), as in Coraza: a negated
+    // operator on REQBODY_PROCESSOR must see '' when no processor applies.
+    for (const name of ['REQBODY_PROCESSOR', 'REQUEST_BODY', 'RESPONSE_BODY', 'REQBODY_ERROR_MSG']) s.set(name, '');
+    const processor = defaultProcessor(this.header('content-type'));
+    if (processor) {
+      this.controls.bodyProcessor = processor;
+      s.set('REQBODY_PROCESSOR', processor);
+    }
+    for (const name of ['TX', 'FILES', 'FILES_NAMES', 'FILES_SIZES', 'MULTIPART_PART_HEADERS', 'ENV', 'IP', 'GLOBAL', 'SESSION', 'USER', 'RESPONSE_HEADERS', 'RESPONSE_HEADERS_NAMES']) this.collection(name);
+    return this.runPhase(1);
+  }
+
+  private header(name: string): string {
+    return this.collection('REQUEST_HEADERS').get(name)[0]?.value ?? '';
+  }
+
+  /** Body processing and phase 2. */
+  processRequestBody(bodyBytes: Buffer = Buffer.alloc(0)): Interruption | undefined {
+    if (this.interruption) return this.interruption;
+    const s = this.source.scalars;
+    let bytes = bodyBytes;
+    if (bytes.length > this.rules.settings.requestBodyLimit) {
+      if (this.rules.settings.requestBodyLimitAction === 'Reject' && this.controls.mode === 'On') {
+        this.interruption = { ruleId: 0, action: 'deny', status: 413 };
+        return this.interruption;
+      }
+      bytes = bytes.subarray(0, this.rules.settings.requestBodyLimit);
+    }
+    s.set('REQUEST_BODY_LENGTH', String(bodyBytes.length));
+    if (this.controls.requestBodyAccess && bytes.length > 0) {
+      const body = bytes.toString('latin1');
+      const name = this.controls.bodyProcessor;
+      const processor = name ? BODY_PROCESSORS[name] : undefined;
+      if (name === 'URLENCODED' || this.controls.forceRequestBodyVariable) s.set('REQUEST_BODY', body);
+      if (processor) this.applyBody(processor(body, this.header('content-type'), LIMITS));
+    }
+    return this.runPhase(2);
+  }
+
+  private applyBody(result: ReturnType<(typeof BODY_PROCESSORS)[string]>): void {
+    const s = this.source.scalars;
+    const post = new Collection();
+    for (const e of result.args) post.add(e.key, e.value);
+    this.source.collections.set('ARGS_POST', post);
+    deriveArgumentViews(this.source);
+    const files = this.collection('FILES');
+    const names = this.collection('FILES_NAMES');
+    const sizes = this.collection('FILES_SIZES');
+    for (const f of result.files) {
+      files.add(f.name, f.filename);
+      names.add(f.name, f.name);
+      sizes.add(f.name, String(f.size));
+    }
+    s.set('FILES_COMBINED_SIZE', String(result.files.reduce((n, f) => n + f.size, 0)));
+    const headers = this.collection('MULTIPART_PART_HEADERS');
+    for (const h of result.partHeaders) headers.add(h.key, h.value);
+    for (const [k, v] of result.flags) s.set(k, v);
+    if (result.xml) this.source.xml = result.xml;
+    if (result.error) {
+      s.set('REQBODY_ERROR', '1');
+      s.set('REQBODY_PROCESSOR_ERROR', '1');
+      s.set('REQBODY_ERROR_MSG', result.error);
+    }
+  }
+
+  /** Phase 3. */
+  processResponseHeaders(status: number, protocol: string, headers: readonly (readonly [string, string])[]): Interruption | undefined {
+    const s = this.source.scalars;
+    s.set('RESPONSE_STATUS', String(status));
+    s.set('RESPONSE_PROTOCOL', protocol);
+    s.set('STATUS_LINE', `${protocol} ${status}`);
+    const h = new Collection();
+    const n = new Collection();
+    for (const [k, v] of headers) {
+      h.add(k, v);
+      n.add(k, k);
+    }
+    this.source.collections.set('RESPONSE_HEADERS', h);
+    this.source.collections.set('RESPONSE_HEADERS_NAMES', n);
+    s.set('RESPONSE_CONTENT_TYPE', h.get('content-type')[0]?.value ?? '');
+    s.set('RESPONSE_CONTENT_LENGTH', h.get('content-length')[0]?.value ?? '');
+    return this.runPhase(3);
+  }
+
+  /** Whether phase 4 will look at the body (access on and a listed MIME type). */
+  wantsResponseBody(): boolean {
+    const type = (this.source.scalars.get('RESPONSE_CONTENT_TYPE') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    return this.controls.responseBodyAccess && this.rules.settings.responseBodyMimeTypes.includes(type);
+  }
+
+  /** Phase 4. */
+  processResponseBody(body: Buffer = Buffer.alloc(0)): Interruption | undefined {
+    if (this.wantsResponseBody()) this.source.scalars.set('RESPONSE_BODY', body.subarray(0, this.rules.settings.responseBodyLimit).toString('latin1'));
+    return this.runPhase(4);
+  }
+
+  /** Phase 5. */
+  processLogging(): void {
+    this.runPhase(5);
+  }
+
+  private removed(rule: CompiledRule): boolean {
+    return this.controls.removedRules.length > 0 && this.controls.removedRules.some((m) => m(rule));
+  }
+
+  private runPhase(phase: number): Interruption | undefined {
+    if (this.done.has(phase)) return this.interruption;
+    this.done.add(phase);
+    if (this.controls.mode === 'Off') return undefined;
+    if (phase < 5 && this.interruption) return this.interruption;
+    if ((phase <= 2 && this.skipRequestPhases) || (phase >= 3 && phase <= 4 && this.skipResponsePhases)) return undefined;
+    const items = this.rules.phases[phase] ?? [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (!item || 'marker' in item) continue;
+      const rule = item.rule;
+      if (this.removed(rule) || !this.evaluate(rule)) continue;
+      this.record(rule);
+      if (rule.disruptive && rule.disruptive !== 'pass') {
+        const stop = this.disrupt(rule, phase);
+        if (stop) return this.interruption;
+      }
+      if (rule.skipAfter !== undefined) {
+        let j = i + 1;
+        while (j < items.length && !(('marker' in (items[j] as object)) && (items[j] as { marker: string }).marker === rule.skipAfter)) j++;
+        i = j;
+      } else if (rule.skip) {
+        let left = rule.skip;
+        while (left > 0 && i + 1 < items.length) {
+          i++;
+          if (!('marker' in (items[i] as object))) left--;
+        }
+      }
+    }
+    return this.interruption;
+  }
+
+  /** Applies a matched rule's disruptive action; true when processing of this phase stops. */
+  private disrupt(rule: CompiledRule, phase: number): boolean {
+    const action = rule.disruptive;
+    if (action === 'allow') {
+      if (this.controls.mode !== 'On') return false;
+      const scope = (rule.allowScope ?? '').toLowerCase();
+      if (scope === 'phase') return true;
+      this.skipRequestPhases = true;
+      if (scope !== 'request') this.skipResponsePhases = true;
+      return phase <= 2 || scope !== 'request';
+    }
+    const interruption: Interruption = action === 'redirect' ? { ruleId: rule.id, action: 'redirect', status: rule.status && rule.status >= 300 && rule.status < 400 ? rule.status : 302, redirect: expandMacros(rule.redirect ?? '', this.source, rule) } : { ruleId: rule.id, action: action === 'drop' ? 'drop' : 'deny', status: rule.status ?? 403 };
+    if (this.controls.mode !== 'On') {
+      this.wouldInterrupt ??= interruption;
+      return false;
+    }
+    this.interruption = interruption;
+    return true;
+  }
+
+  private record(rule: CompiledRule): void {
+    if (!rule.id) return;
+    const s = this.source.scalars;
+    this.matched.push({ id: rule.id, phase: rule.phase, file: rule.file, line: rule.line, msg: expandMacros(rule.msg ?? '', this.source, rule), logdata: expandMacros(rule.logdata ?? '', this.source, rule), ...(rule.severity !== undefined ? { severity: rule.severity } : {}), tags: rule.tags, log: rule.log, matchedVarName: s.get('MATCHED_VAR_NAME') ?? '' });
+  }
+
+  /** A rule and its chain: true when every link matched. */
+  private evaluate(head: CompiledRule): boolean {
+    this.source.collections.set('MATCHED_VARS', new Collection());
+    this.source.collections.set('MATCHED_VARS_NAMES', new Collection());
+    for (let link: CompiledRule | undefined = head; link; link = link.chained) if (!this.evaluateLink(link, head)) return false;
+    return true;
+  }
+
+  private transform(rule: CompiledRule, target: TargetValue): string[] {
+    if (rule.transformations.length === 0) return [target.value];
+    if (rule.multiMatch) {
+      const steps = [target.value];
+      let v = target.value;
+      for (const t of rule.transformations) {
+        v = t(v);
+        if (v !== steps[steps.length - 1]) steps.push(v);
+      }
+      return steps;
+    }
+    if (!target.stable) return [rule.transformations.reduce((v, t) => t(v), target.value)];
+    const key = `${rule.transformKey}\u0000${target.name}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.from === target.value) return [hit.to];
+    const to = rule.transformations.reduce((v, t) => t(v), target.value);
+    this.cache.set(key, { from: target.value, to });
+    return [to];
+  }
+
+  private evaluateLink(rule: CompiledRule, head: CompiledRule): boolean {
+    const extra = this.controls.removedTargets.length ? this.controls.removedTargets.filter((r) => r.applies(head)).map((r) => r.target) : [];
+    const targets = rule.targets.length === 0 ? [{ name: '', value: '', stable: false }] : resolveTargets(this.source, rule, extra);
+    const env = { expand: (text: string): string => expandMacros(text, this.source, rule) };
+    let matched = false;
+    for (const target of targets) {
+      for (const value of this.transform(rule, target)) {
+        const outcome = rule.operator(value, env);
+        if (!outcome.matched) continue;
+        matched = true;
+        this.onMatch(rule, target, value, outcome.captures);
+        break;
+      }
+    }
+    return matched;
+  }
+
+  private onMatch(rule: CompiledRule, target: TargetValue, value: string, captures: string[] | undefined): void {
+    if (rule.capture && captures) {
+      const tx = this.collection('TX');
+      CAPTURE_KEYS.forEach((k, i) => {
+        if (i < captures.length) tx.set(k, captures[i] as string);
+      });
+    }
+    const s = this.source.scalars;
+    s.set('MATCHED_VAR', target.value);
+    s.set('MATCHED_VAR_NAME', target.name);
+    const entry: Entry = { key: target.name, value: target.value };
+    this.collection('MATCHED_VARS').add(entry.key, entry.value);
+    this.collection('MATCHED_VARS_NAMES').add(entry.key, entry.key);
+    for (const action of rule.perMatch) runPerMatchAction(action, this.source, this.controls, rule);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The transaction engine on small inline rule sets (one behaviour per test: setvar, macros,
+ * chains, captures, skipAfter, ctl, exclusions, engine modes, body processors) and on the whole
+ * CRS with its go-ftw regression suite.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Waf, bundledConfig, loadFtwTests, parseFtwOverrides, runFtwTests, type Transaction } from '../src/index.js';
+
+function run(rules: string, request: { method?: string; uri?: string; headers?: [string, string][]; body?: string } = {}): Transaction {
+  const waf = Waf.fromText(`SecRuleEngine On\nSecRequestBodyAccess On\nSecDefaultAction "phase:2,log,pass"\n${rules}`);
+  const tx = waf.newTransaction();
+  const method = request.method ?? 'GET';
+  const uri = request.uri ?? '/';
+  tx.processRequestHeaders({ method, uri, protocol: 'HTTP/1.1', line: `${method} ${uri} HTTP/1.1`, headers: request.headers ?? [['Host', 'localhost']] });
+  tx.processRequestBody(Buffer.from(request.body ?? '', 'latin1'));
+  return tx;
+}
+const ids = (tx: Transaction): number[] => tx.matched.map((m) => m.id);
+
+describe('transaction engine', () => {
+  it('matches ARGS through transformations and logs the rule with expanded macros', () => {
+    const tx = run(`SecRule ARGS "@rx select" "id:1,phase:1,t:none,t:urlDecodeUni,t:lowercase,msg:'SQL in %{MATCHED_VAR_NAME}',logdata:'%{MATCHED_VAR}'"`, { uri: '/?q=1%20SELECT%20x' });
+    expect(tx.matched).toMatchObject([{ id: 1, msg: 'SQL in ARGS:q', logdata: '1 SELECT x', log: true }]);
+  });
+
+  it('setvar sets, adds, subtracts and deletes TX variables; macros read them', () => {
+    const tx = run(`SecAction "id:1,phase:1,nolog,pass,setvar:tx.score=5,setvar:tx.points=10"
+SecAction "id:2,phase:1,nolog,pass,setvar:'tx.score=+%{tx.points}',setvar:tx.points=-3,setvar:!tx.gone,setvar:tx.name=x%{tx.score}"`);
+    expect(tx.tx.get('score')[0]?.value).toBe('15');
+    expect(tx.tx.get('points')[0]?.value).toBe('7'); // `=-3` subtracts
+    expect(tx.tx.get('name')[0]?.value).toBe('x15');
+  });
+
+  it('a chain matches only when every link matches; per-match actions of the last link run then', () => {
+    const rules = `SecRule REQUEST_METHOD "@streq POST" "id:1,phase:1,chain"
+  SecRule &REQUEST_HEADERS:Content-Type "@eq 0" "setvar:tx.hit=1"`;
+    expect(ids(run(rules, { method: 'POST' }))).toEqual([1]);
+    expect(run(rules, { method: 'POST' }).tx.get('hit')[0]?.value).toBe('1');
+    expect(ids(run(rules, { method: 'POST', headers: [['Content-Type', 'text/plain']] }))).toEqual([]);
+    expect(run(rules, { method: 'GET' }).tx.get('hit')).toEqual([]);
+  });
+
+  it('capture fills TX:0..n for the next link', () => {
+    const tx = run(`SecRule REQUEST_URI "@rx ^/user/(\\d+)" "id:1,phase:1,capture,chain"
+  SecRule TX:1 "@eq 42" "setvar:tx.uid=%{tx.1}"`, { uri: '/user/42' });
+    expect(ids(tx)).toEqual([1]);
+    expect(tx.tx.get('uid')[0]?.value).toBe('42');
+  });
+
+  it('skipAfter jumps to the marker; rules after it still run', () => {
+    const tx = run(`SecAction "id:1,phase:1,pass,skipAfter:END"
+SecAction "id:2,phase:1,pass"
+SecMarker END
+SecAction "id:3,phase:1,pass"`);
+    expect(ids(tx)).toEqual([1, 3]);
+  });
+
+  it('counts, key regexes and exclusions select the right values', () => {
+    const rules = `SecRule &ARGS "@eq 3" "id:1,phase:1"
+SecRule ARGS:/^id_/ "@rx ^x$" "id:2,phase:1"
+SecRule ARGS|!ARGS:safe "@rx evil" "id:3,phase:1"`;
+    expect(ids(run(rules, { uri: '/?id_a=x&safe=evil&b=1' }))).toEqual([1, 2]);
+    expect(ids(run(rules, { uri: '/?id_a=y&other=evil&b=1' }))).toEqual([1, 3]);
+  });
+
+  it('ctl removes rules and targets for the rest of the transaction only', () => {
+    const rules = `SecRule REQUEST_URI "@beginsWith /admin" "id:1,phase:1,pass,nolog,ctl:ruleRemoveById=10,ctl:ruleRemoveTargetById=11;ARGS:pw"
+SecRule ARGS "@rx evil" "id:10,phase:1"
+SecRule ARGS "@rx evil" "id:11,phase:1"`;
+    expect(ids(run(rules, { uri: '/admin?pw=evil' }))).toEqual([1]);
+    expect(ids(run(rules, { uri: '/admin?other=evil' }))).toEqual([1, 11]);
+    expect(ids(run(rules, { uri: '/shop?pw=evil' }))).toEqual([10, 11]);
+  });
+
+  it('deny interrupts with its status when the engine is On; DetectionOnly only records it', () => {
+    const rules = `SecRule ARGS "@contains attack" "id:1,phase:1,deny,status:418"
+SecAction "id:2,phase:1,pass"`;
+    const on = run(rules, { uri: '/?a=attack' });
+    expect(on.interruption).toEqual({ ruleId: 1, action: 'deny', status: 418 });
+    expect(ids(on)).toEqual([1]);
+    const detect = run(`SecRuleEngine DetectionOnly\n${rules}`, { uri: '/?a=attack' });
+    expect(detect.interruption).toBeUndefined();
+    expect(detect.wouldInterrupt?.status).toBe(418);
+    expect(ids(detect)).toEqual([1, 2]);
+  });
+
+  it('block takes the phase default disruptive action', () => {
+    const tx = run(`SecDefaultAction "phase:1,log,deny,status:406"\nSecRule ARGS "@contains x" "id:1,phase:1,block"`, { uri: '/?a=x' });
+    expect(tx.interruption?.status).toBe(406);
+  });
+
+  it('multiMatch tries the operator after every transformation', () => {
+    const rules = (mm: string): string => `SecRule ARGS "@rx ^%41$" "id:1,phase:1,t:none,t:urlDecode${mm}"`;
+    expect(ids(run(rules(',multiMatch'), { uri: '/?a=%2541' }))).toEqual([1]);
+    expect(ids(run(rules(''), { uri: '/?a=%2541' }))).toEqual([]);
+  });
+
+  it('URL-encoded, JSON, multipart and XML bodies become arguments, files and XML nodes', () => {
+    const post = (type: string, body: string, rules: string): Transaction => run(`SecRule REQUEST_HEADERS:Content-Type "@rx json" "id:100,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"
+SecRule REQUEST_HEADERS:Content-Type "@rx xml" "id:101,phase:1,pass,nolog,ctl:requestBodyProcessor=XML"
+${rules}`, { method: 'POST', headers: [['Content-Type', type]], body });
+    expect(post('application/x-www-form-urlencoded', 'a=1&b=%27x', `SecRule ARGS_POST:b "@streq 'x" "id:1"`).matched.map((m) => m.matchedVarName)).toEqual(['ARGS_POST:b']);
+    expect(post('application/json', '{"user":{"name":"bob"},"tags":["x","<script>"]}', `SecRule ARGS "@contains <script>" "id:1,msg:'%{MATCHED_VAR_NAME}'"`).matched.find((m) => m.id === 1)?.msg).toBe('ARGS:json.tags.1');
+    const multipart = '--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nhello\r\n--XyZ\r\nContent-Disposition: form-data; name="upload"; filename="shell.php"\r\nContent-Type: text/plain\r\n\r\n<?php\r\n--XyZ--\r\n';
+    const m = post('multipart/form-data; boundary=XyZ', multipart, `SecRule FILES "@endsWith .php" "id:1"\nSecRule ARGS:title "@streq hello" "id:2"\nSecRule MULTIPART_PART_HEADERS "@rx ^content-type" "id:3,t:lowercase"\nSecRule MULTIPART_STRICT_ERROR "@eq 0" "id:4"`);
+    expect(ids(m).filter((id) => id < 100)).toEqual([1, 2, 3, 4]);
+    expect(ids(post('text/xml', '<a x="attr1"><b>text1</b><![CDATA[cdata1]]></a>', `SecRule XML:/* "@streq text1" "id:1"\nSecRule XML:/* "@streq cdata1" "id:2"\nSecRule XML://@* "@streq attr1" "id:3"`)).filter((id) => id < 100)).toEqual([1, 2, 3]);
+    const broken = post('application/json', '{"a":', `SecRule REQBODY_ERROR "@eq 1" "id:1,msg:'%{REQBODY_ERROR_MSG}'"`);
+    expect(broken.matched.find((m) => m.id === 1)?.msg).toMatch(/^JSON parsing error/);
+  });
+
+  it('removes rules by id range and tag at load time, and updates targets by id', () => {
+    const tx = run(`SecRule ARGS "@rx x" "id:10,phase:1"
+SecRule ARGS "@rx x" "id:11,phase:1,tag:'attack-x'"
+SecRule ARGS "@rx x" "id:12,phase:1"
+SecRule ARGS "@rx x" "id:13,phase:1"
+SecRuleRemoveById 10 20-21
+SecRuleRemoveByTag attack-x
+SecRuleUpdateTargetById 12 "!ARGS:a"`, { uri: '/?a=x' });
+    expect(ids(tx)).toEqual([13]);
+  });
+});
+
+const CRS = resolve(import.meta.dirname, '../../../../shared/data/crs');
+describe.skipIf(!existsSync(CRS))('CRS v4 regression suite in-process', () => {
+  const waf = Waf.fromFiles([bundledConfig('base.conf'), `${CRS}/crs-setup.conf.example`, bundledConfig('crs-regression.conf'), `${CRS}/rules/*.conf`]);
+
+  it('loads the CRS as shipped', () => {
+    expect(waf.rules.ruleCount).toBeGreaterThan(600);
+    expect(waf.rules.warnings.filter((w) => !/@detect(sqli|xss)/.test(w))).toEqual([]);
+  });
+
+  it('passes at least 97% of the go-ftw tests (Coraza overrides applied)', () => {
+    const { tests } = loadFtwTests(`${CRS}/tests/regression/tests`);
+    const overrides = parseFtwOverrides(readFileSync(`${CRS}/tests/regression/coraza-overrides.yaml`, 'utf8'));
+    const summary = runFtwTests(waf, tests, overrides);
+    const rate = summary.passed / (summary.passed + summary.failed);
+    expect(summary.passed + summary.failed + summary.skipped).toBe(3646);
+    expect(rate).toBeGreaterThanOrEqual(0.97);
+  }, 120_000);
+
+  it('a plain browser GET matches no attack rule', () => {
+    const tx = waf.newTransaction();
+    tx.processRequestHeaders({ method: 'GET', uri: '/index.html?lang=en&page=2', protocol: 'HTTP/1.1', line: 'GET /index.html?lang=en&page=2 HTTP/1.1', headers: [['Host', 'localhost'], ['User-Agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36'], ['Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'], ['Accept-Language', 'en-US,en;q=0.9'], ['Accept-Encoding', 'gzip, deflate, br']] });
+    tx.processRequestBody();
+    expect(tx.matched.filter((m) => m.log).map((m) => m.id)).toEqual([]);
+  });
+});
