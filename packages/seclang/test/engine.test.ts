@@ -22,7 +22,7 @@ const ids = (tx: Transaction): number[] => tx.matched.map((m) => m.id);
 describe('transaction engine', () => {
   it('matches ARGS through transformations and logs the rule with expanded macros', () => {
     const tx = run(`SecRule ARGS "@rx select" "id:1,phase:1,t:none,t:urlDecodeUni,t:lowercase,msg:'SQL in %{MATCHED_VAR_NAME}',logdata:'%{MATCHED_VAR}'"`, { uri: '/?q=1%20SELECT%20x' });
-    expect(tx.matched).toMatchObject([{ id: 1, msg: 'SQL in ARGS:q', logdata: '1 SELECT x', log: true }]);
+    expect(tx.matched).toMatchObject([{ id: 1, msg: 'SQL in ARGS:q', logdata: '1 select x', log: true }]);
   });
 
   it('setvar sets, adds, subtracts and deletes TX variables; macros read them', () => {

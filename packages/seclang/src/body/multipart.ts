@@ -23,7 +23,7 @@ function dispositionParams(value: string): Map<string, string> {
   const re = DISPOSITION_PARAM;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(value)) !== null) params.set((m[1] as string).toLowerCase(), m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[2] as string).trim());
+  while ((m = re.exec(value)) !== null) params.set((m[1] as string).toLowerCase(), m[3] !== undefined ? m[3].replace(/\\(["\\])/g, '$1') : (m[2] as string).trim());
   return params;
 }
 

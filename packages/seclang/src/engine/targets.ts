@@ -49,7 +49,7 @@ export function resolveTarget(source: VariableSource, target: CompiledTarget, ex
   }
   const collection = source.collections.get(name);
   if (!collection) {
-    const value = source.scalars.get(name);
+    const value = exclusions.some((ex) => ex.selector.name === name) ? undefined : source.scalars.get(name);
     if (count) return [{ name: `&${name}`, value: value === undefined ? '0' : '1', stable: false }];
     return value === undefined ? [] : [{ name, value, stable: !VOLATILE_SCALARS.has(name) }];
   }

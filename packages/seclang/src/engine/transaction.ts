@@ -310,9 +310,11 @@ export class Transaction {
       });
     }
     const s = this.source.scalars;
-    s.set('MATCHED_VAR', target.value);
+    // As in ModSecurity, MATCHED_VAR(S) hold the value after the rule's transformations
+    // (chained links such as CRS 932200's re-test what the head saw).
+    s.set('MATCHED_VAR', value);
     s.set('MATCHED_VAR_NAME', target.name);
-    const entry: Entry = { key: target.name, value: target.value };
+    const entry: Entry = { key: target.name, value };
     this.collection('MATCHED_VARS').add(entry.key, entry.value);
     this.collection('MATCHED_VARS_NAMES').add(entry.key, entry.key);
     for (const action of rule.perMatch) runPerMatchAction(action, this.source, this.controls, rule);

@@ -25,9 +25,19 @@ export interface FtwRunSummary {
   skipped: number;
 }
 
+/** Log-safe text: control bytes, bytes ≥ 0x7f, quotes and backslashes as `\xHH`, as ModSecurity logs them. */
+export function escapeLog(text: string): string {
+  let out = '';
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    out += code < 0x20 || code >= 0x7f || c === '"' || c === '\\' ? `\\x${code.toString(16).padStart(2, '0')}` : c;
+  }
+  return out;
+}
+
 /** The log line a matched rule writes (ModSecurity's `[id "…"] [msg "…"]` shape). */
 export const logLine = (m: MatchedRule): string =>
-  `[file "${m.file}"] [line "${m.line}"] [id "${m.id}"] [msg "${m.msg}"] [data "${m.logdata}"]${m.severity ? ` [severity "${m.severity}"]` : ''}${m.tags.map((t) => ` [tag "${t}"]`).join('')}`;
+  `[file "${m.file}"] [line "${m.line}"] [id "${m.id}"] [msg "${escapeLog(m.msg)}"] [data "${escapeLog(m.logdata)}"]${m.severity ? ` [severity "${m.severity}"]` : ''}${m.tags.map((t) => ` [tag "${escapeLog(t)}"]`).join('')}`;
 
 interface StageRun {
   logged: number[];

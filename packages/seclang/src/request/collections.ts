@@ -6,6 +6,8 @@
  * Collection keys match case-insensitively, as in ModSecurity.
  */
 import { urlDecode } from '../transform/decode.js';
+
+const percentDecode = (text: string): string => (text.includes('%') ? urlDecode(text.replace(/\+/g, '%2B')) : text);
 import type { RawRequest } from './raw-request.js';
 
 export interface Entry {
@@ -131,8 +133,9 @@ export function requestHeadVariables(request: RequestHead, remoteAddr = '127.0.0
     ['REQUEST_LINE', request.line],
     ['REQUEST_URI', uri],
     ['REQUEST_URI_RAW', request.uri],
-    ['REQUEST_FILENAME', path],
-    ['REQUEST_BASENAME', slash < 0 ? path : path.slice(slash + 1)],
+    // The path percent-decoded (not `+`), as ModSecurity and Coraza give it.
+    ['REQUEST_FILENAME', percentDecode(path)],
+    ['REQUEST_BASENAME', percentDecode(slash < 0 ? path : path.slice(slash + 1))],
     ['QUERY_STRING', query],
     ['REMOTE_ADDR', remoteAddr],
   ]);

@@ -106,9 +106,13 @@ export function parseRawRequest(raw: Buffer): RawRequest {
     const n = Number(length);
     if (n > rest.length) problems.push(`body shorter than Content-Length (${rest.length} < ${n})`);
     request.body = rest.subarray(0, n);
-  } else {
-    if (length !== undefined) problems.push(`invalid Content-Length '${length.slice(0, 20)}'`);
+  } else if (length !== undefined) {
+    problems.push(`invalid Content-Length '${length.slice(0, 20)}'`);
     request.body = rest;
+  } else if (rest.length > 0) {
+    // HTTP/1.1: no Content-Length and no chunked coding means no body; what follows would be
+    // read as the next request on the connection.
+    problems.push(`${rest.length} bytes after a request without Content-Length or Transfer-Encoding`);
   }
   return request;
 }

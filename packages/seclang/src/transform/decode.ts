@@ -27,6 +27,24 @@ export const urlDecodeUni = (input: string): string => percentDecode(input, true
 
 const ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', nbsp: '\xa0' };
 
+/**
+ * `&#123;` / `&#x7b;` at `i`, with any number of digits (leading zeros are an evasion:
+ * `&#000…0123;`); the value keeps its low byte. Undefined when no digit follows.
+ */
+function numericEntity(input: string, i: number): { value: string; length: number } | undefined {
+  if (input[i + 1] !== '#') return undefined;
+  const isHexForm = input[i + 2] === 'x' || input[i + 2] === 'X';
+  let j = i + (isHexForm ? 3 : 2);
+  const start = j;
+  while (j < input.length && (isHexForm ? isHex(input[j]) : /[0-9]/.test(input[j] as string))) j++;
+  if (j === start) return undefined;
+  // The low byte depends only on the last 8 digits (10^8 and 16^8 are multiples of 256).
+  const digits = input.slice(start, j).slice(-8);
+  const code = Number.parseInt(digits, isHexForm ? 16 : 10);
+  if (input[j] === ';') j++;
+  return { value: String.fromCharCode(code & 0xff), length: j - i };
+}
+
 export function htmlEntityDecode(input: string): string {
   let out = '';
   for (let i = 0; i < input.length; i++) {
@@ -35,19 +53,13 @@ export function htmlEntityDecode(input: string): string {
       out += c;
       continue;
     }
-    let m = /^&#[xX]([0-9a-fA-F]{1,8});?/.exec(input.slice(i, i + 12));
-    if (m) {
-      out += String.fromCharCode(hex(m[1] as string) & 0xff);
-      i += m[0].length - 1;
+    const numeric = numericEntity(input, i);
+    if (numeric) {
+      out += numeric.value;
+      i += numeric.length - 1;
       continue;
     }
-    m = /^&#([0-9]{1,10});?/.exec(input.slice(i, i + 13));
-    if (m) {
-      out += String.fromCharCode(Number(m[1]) & 0xff);
-      i += m[0].length - 1;
-      continue;
-    }
-    m = /^&(quot|amp|lt|gt|nbsp);?/i.exec(input.slice(i, i + 6));
+    const m = /^&(quot|amp|lt|gt|nbsp);?/i.exec(input.slice(i, i + 6));
     if (m) {
       out += ENTITIES[(m[1] as string).toLowerCase()] as string;
       i += m[0].length - 1;
