@@ -24,3 +24,6 @@ export type { CompiledRuleSet, EngineSettings } from './engine/compiled.js';
 export { runFtwTests, logLine, type FtwCaseResult, type FtwRunSummary } from './ftw/runner.js';
 export { echoBackend, type BackendResponse } from './ftw/echo-backend.js';
 export { BODY_PROCESSORS } from './body/registry.js';
+export { detectSqli, type SqliResult } from './detect/sqli.js';
+export { detectXss, type XssResult } from './detect/xss.js';
+export { tokenizeSql, type SqlToken, type SqlTokenType } from './detect/sql-tokenizer.js';

@@ -129,16 +129,16 @@ describe.skipIf(!existsSync(CRS))('CRS v4 regression suite in-process', () => {
 
   it('loads the CRS as shipped', () => {
     expect(waf.rules.ruleCount).toBeGreaterThan(600);
-    expect(waf.rules.warnings.filter((w) => !/@detect(sqli|xss)/.test(w))).toEqual([]);
+    expect(waf.rules.warnings).toEqual([]);
   });
 
-  it('passes at least 97% of the go-ftw tests (Coraza overrides applied)', () => {
+  it('passes at least 99% of the go-ftw tests (Coraza overrides applied)', () => {
     const { tests } = loadFtwTests(`${CRS}/tests/regression/tests`);
     const overrides = parseFtwOverrides(readFileSync(`${CRS}/tests/regression/coraza-overrides.yaml`, 'utf8'));
     const summary = runFtwTests(waf, tests, overrides);
     const rate = summary.passed / (summary.passed + summary.failed);
     expect(summary.passed + summary.failed + summary.skipped).toBe(3646);
-    expect(rate).toBeGreaterThanOrEqual(0.97);
+    expect(rate).toBeGreaterThanOrEqual(0.99);
   }, 120_000);
 
   it('a plain browser GET matches no attack rule', () => {

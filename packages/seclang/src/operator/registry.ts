@@ -4,12 +4,13 @@
  * negation; operators not built yet are reported, not guessed.
  */
 import type { Operator } from '../model.js';
+import { DETECT_OPERATORS } from './detect-operators.js';
 import { result, type CompileContext, type CompiledOperator, type OperatorFactory } from './operator.js';
 import { PATTERN_OPERATORS } from './pattern-operators.js';
 import { STRING_OPERATORS } from './string-operators.js';
 import { VALIDATE_OPERATORS } from './validate-operators.js';
 
-export const OPERATORS: Readonly<Record<string, OperatorFactory>> = { ...PATTERN_OPERATORS, ...STRING_OPERATORS, ...VALIDATE_OPERATORS };
+export const OPERATORS: Readonly<Record<string, OperatorFactory>> = { ...PATTERN_OPERATORS, ...STRING_OPERATORS, ...VALIDATE_OPERATORS, ...DETECT_OPERATORS };
 
 export type CompileOutcome = { ok: true; match: CompiledOperator } | { ok: false; reason: string };
 
