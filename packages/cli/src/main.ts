@@ -7,6 +7,7 @@ import { isBulwarkError, TOOL_VERSION } from '@bulwark/core';
 import { addDbCommands } from './commands/db-command.js';
 import { addConfigCommand } from './commands/config-command.js';
 import { addSignatureCommands } from './commands/signature-command.js';
+import { addWafCommands } from './commands/waf-command.js';
 import { addScanOptions, runScan, type ScanFlags } from './commands/scan-command.js';
 import { EXIT_INPUT_ERROR, exitCodeFor } from './exit-codes.js';
 
@@ -21,6 +22,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Container security: image inventory, SBOMs, vulnerabilities, secrets, malware, misconfiguration, registries and signatures')
     .version(TOOL_VERSION)
     .exitOverride()
+    // Options after a subcommand belong to it (`waf test --rules` vs `waf --rules`).
+    .enablePositionalOptions()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   const scan = (mode: 'image' | 'rootfs' | 'fs' | 'sbom') => async (target: string, flags: ScanFlags): Promise<void> => {
@@ -38,6 +41,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = code;
   });
   addSignatureCommands(program, (code) => {
+    exitCode = code;
+  });
+  addWafCommands(program, (code) => {
     exitCode = code;
   });
 

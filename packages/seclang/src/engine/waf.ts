@@ -1,7 +1,7 @@
 /**
  * The embedding entry point: load SecLang files (globs allowed, as `Include` reads them) once,
  * then open a Transaction per HTTP exchange. `bundledConfig` names the configuration files
- * this package ships (`base.conf`, `crs-regression.conf`).
+ * this package ships (`base.conf`, `crs-regression.conf`, `virtual-patches.conf`).
  */
 import { fileURLToPath } from 'node:url';
 import type { RuleSet } from '../model.js';
@@ -10,7 +10,7 @@ import type { CompiledRuleSet } from './compiled.js';
 import { compileRuleSet } from './compile.js';
 import { Transaction, type TransactionOptions } from './transaction.js';
 
-export function bundledConfig(name: 'base.conf' | 'crs-regression.conf'): string {
+export function bundledConfig(name: 'base.conf' | 'crs-regression.conf' | 'virtual-patches.conf'): string {
   return fileURLToPath(new URL(`../../conf/${name}`, import.meta.url));
 }
 

@@ -1,0 +1,159 @@
+/**
+ * `bulwark waf`: the SecLang engine as a reverse proxy in front of an app (`--listen`,
+ * `--upstream`, `--rules`), and `bulwark waf test`, the go-ftw regression runner. Rule sets
+ * load as: engine base config, CRS setup, site settings (`--paranoia`, `--config`), rules,
+ * then the virtual-patch pack. A malformed rule file is one line naming file and line.
+ */
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { BulwarkError } from '@bulwark/core';
+import { SecLangError, Waf, bundledConfig, createMetricsServer, createWafProxy, loadFtwTests, parseFtwOverrides, ruleFilesFor, runFtwTests, type AuditRecord, type FtwOverride } from '@bulwark/seclang';
+import { EXIT_INPUT_ERROR, EXIT_OK } from '../exit-codes.js';
+
+interface RuleFlags {
+  rules: string[];
+  config: string[];
+  paranoia?: string;
+  virtualPatches: boolean;
+  detectionOnly?: boolean;
+}
+
+interface ServeFlags extends RuleFlags {
+  listen: string;
+  upstream?: string;
+  auditLog?: string;
+  auditAll?: boolean;
+  metricsListen?: string;
+}
+
+interface TestFlags extends RuleFlags {
+  overrides?: string;
+  regressionProfile: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function hostPort(text: string, flag: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  if (!m || Number(m[3]) > 65535) throw new BulwarkError('USAGE', flag, `'${text}' is not HOST:PORT`);
+  return { host: (m[1] ?? m[2]) as string, port: Number(m[3]) };
+}
+
+/** Settings that go between the CRS setup and the rules. */
+async function siteSettings(flags: RuleFlags): Promise<string[]> {
+  const lines: string[] = [];
+  if (flags.detectionOnly) lines.push('SecRuleEngine DetectionOnly');
+  if (flags.paranoia !== undefined) {
+    if (!/^[1-4]$/.test(flags.paranoia)) throw new BulwarkError('USAGE', '--paranoia', `'${flags.paranoia}' is not a paranoia level (1-4)`);
+    lines.push(`SecAction "id:900000,phase:1,pass,nolog,t:none,setvar:tx.blocking_paranoia_level=${flags.paranoia}"`);
+  }
+  if (!lines.length) return [];
+  const file = join(tmpdir(), `bulwark-waf-site-${process.pid}.conf`);
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return [file];
+}
+
+async function loadWaf(flags: RuleFlags, profile: string[] = []): Promise<Waf> {
+  if (!flags.rules.length) throw new BulwarkError('USAGE', '--rules', 'give the rule set: a CRS directory or .conf files');
+  const site = await siteSettings(flags);
+  try {
+    const files = [bundledConfig('base.conf'), ...ruleFilesFor(flags.rules, [...profile, ...flags.config, ...site]), ...(flags.virtualPatches ? [bundledConfig('virtual-patches.conf')] : [])];
+    const waf = Waf.fromFiles(files);
+    // A rule whose operator does not compile would silently never match: refuse, as ModSecurity does.
+    const [first] = waf.rules.warnings;
+    if (first) throw new BulwarkError('MALFORMED_CONFIG', first.split(': ')[0] ?? '--rules', first.split(': ').slice(1).join(': '));
+    return waf;
+  } catch (err) {
+    if (err instanceof SecLangError) throw new BulwarkError('MALFORMED_CONFIG', `${err.file}:${err.line}`, err.problem);
+    if (err instanceof Error && /^rules path not found/.test(err.message)) throw new BulwarkError('INPUT_NOT_FOUND', '--rules', err.message);
+    throw err;
+  }
+}
+
+function addRuleOptions(cmd: Command): Command {
+  return cmd
+    .option('--rules <path>', 'rule set: a CRS directory (crs-setup.conf[.example] + rules/*.conf) or a .conf file; repeatable', collect, [])
+    .option('--config <file>', 'extra SecLang settings loaded after the CRS setup, before the rules; repeatable', collect, [])
+    .option('--paranoia <level>', 'CRS blocking paranoia level 1-4')
+    .option('--no-virtual-patches', "leave out Bulwark's virtual-patch rules for exploited CVEs")
+    .option('--detection-only', 'log what would be blocked, block nothing');
+}
+
+export function addWafCommands(program: Command, setExit: (code: number) => void): void {
+  const waf = addRuleOptions(
+    program
+      .command('waf')
+      .description('web application firewall: run the OWASP CRS (or any SecLang rules) as a reverse proxy in front of an app')
+      .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')
+      .option('--upstream <url>', 'the app to protect (http://host:port)')
+      .option('--audit-log <file>', "JSON audit lines for flagged requests ('-' = stdout)")
+      .option('--audit-all', 'write an audit line for every request')
+      .option('--metrics-listen <host:port>', 'serve Prometheus metrics at /metrics on this address')
+      // `waf test --rules …`: options after the subcommand belong to it.
+      .enablePositionalOptions(),
+  ).action(async (flags: ServeFlags) => {
+    setExit(await serve(flags));
+  });
+  addRuleOptions(
+    waf
+      .command('test')
+      .argument('<tests>', 'directory of go-ftw YAML test files (searched recursively)')
+      .description('run go-ftw regression tests (the format CRS ships) against the engine in-process')
+      .option('--overrides <file>', 'go-ftw override file (test_overrides) replacing expectations per test')
+      .option('--no-regression-profile', 'do not apply the settings CRS runs its own tests with (detection only, paranoia 4, test limits)'),
+  ).action(async (tests: string, flags: TestFlags) => {
+    setExit(await test(tests, flags));
+  });
+}
+
+async function serve(flags: ServeFlags): Promise<number> {
+  if (!flags.upstream) throw new BulwarkError('USAGE', '--upstream', 'name the app to protect, e.g. --upstream http://127.0.0.1:3000');
+  let upstream: URL;
+  try {
+    upstream = new URL(flags.upstream);
+  } catch {
+    throw new BulwarkError('USAGE', '--upstream', `'${flags.upstream}' is not a URL`);
+  }
+  if (upstream.protocol !== 'http:') throw new BulwarkError('USAGE', '--upstream', 'only http:// upstreams are supported');
+  const listen = hostPort(flags.listen, '--listen');
+  const metricsAt = flags.metricsListen ? hostPort(flags.metricsListen, '--metrics-listen') : undefined;
+  const waf = await loadWaf(flags);
+  let auditStream: WriteStream | NodeJS.WriteStream | undefined;
+  if (flags.auditLog) auditStream = flags.auditLog === '-' ? process.stdout : createWriteStream(flags.auditLog, { flags: 'a' });
+  const audit = auditStream ? (r: AuditRecord): void => void auditStream.write(`${JSON.stringify(r)}\n`) : undefined;
+  const proxy = createWafProxy(waf, { upstream, ...(audit ? { audit } : {}), auditAll: flags.auditAll === true });
+  await new Promise<void>((resolve, reject) => proxy.server.once('error', reject).listen(listen.port, listen.host, resolve));
+  const metricsServer = metricsAt ? createMetricsServer(proxy.metrics) : undefined;
+  if (metricsServer && metricsAt) await new Promise<void>((resolve, reject) => metricsServer.once('error', reject).listen(metricsAt.port, metricsAt.host, resolve));
+  process.stderr.write(`bulwark waf: ${waf.rules.ruleCount} rules, engine ${waf.rules.settings.mode}, listening on http://${flags.listen} -> ${upstream.origin}${metricsAt ? `, metrics on http://${flags.metricsListen}/metrics` : ''}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await proxy.close();
+  metricsServer?.close();
+  return EXIT_OK;
+}
+
+async function test(dir: string, flags: TestFlags): Promise<number> {
+  const waf = await loadWaf(flags, flags.regressionProfile ? [bundledConfig('crs-regression.conf')] : []);
+  const loaded = loadFtwTests(dir);
+  for (const p of loaded.problems) process.stderr.write(`bulwark: ${p.file}: ${p.message}\n`);
+  let overrides: FtwOverride[] = [];
+  if (flags.overrides) {
+    try {
+      overrides = parseFtwOverrides(readFileSync(flags.overrides, 'utf8'));
+    } catch (err) {
+      throw new BulwarkError('MALFORMED_CONFIG', flags.overrides, err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err));
+    }
+  }
+  const summary = runFtwTests(waf, loaded.tests, overrides);
+  for (const r of summary.results) if (r.outcome === 'failed') process.stdout.write(`FAIL ${r.name}: ${r.reason ?? ''}\n`);
+  process.stdout.write(`${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}\n`);
+  if (loaded.problems.length) return EXIT_INPUT_ERROR;
+  return summary.failed ? 1 : EXIT_OK;
+}

