@@ -4,6 +4,8 @@
  * load as: engine base config, CRS setup, site settings (`--paranoia`, `--config`), rules,
  * then the virtual-patch pack. A malformed rule file is one line naming file and line.
  */
+import cluster from 'node:cluster';
+import { createServer } from 'node:http';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,7 @@ interface ServeFlags extends RuleFlags {
   auditLog?: string;
   auditAll?: boolean;
   metricsListen?: string;
+  workers: string;
 }
 
 interface TestFlags extends RuleFlags {
@@ -92,6 +95,7 @@ export function addWafCommands(program: Command, setExit: (code: number) => void
       .option('--audit-log <file>', "JSON audit lines for flagged requests ('-' = stdout)")
       .option('--audit-all', 'write an audit line for every request')
       .option('--metrics-listen <host:port>', 'serve Prometheus metrics at /metrics on this address')
+      .option('--workers <n>', 'worker processes sharing the listener (one per core is typical)', '1')
       // `waf test --rules …`: options after the subcommand belong to it.
       .enablePositionalOptions(),
   ).action(async (flags: ServeFlags) => {
@@ -109,6 +113,28 @@ export function addWafCommands(program: Command, setExit: (code: number) => void
   });
 }
 
+/** Sums Prometheus samples of the same series across workers. */
+function mergeMetrics(texts: Iterable<string>): string {
+  const order: string[] = [];
+  const sums = new Map<string, number>();
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      const space = line.lastIndexOf(' ');
+      const key = line.startsWith('#') ? line : line.slice(0, space);
+      if (!sums.has(key)) order.push(key);
+      sums.set(key, line.startsWith('#') ? 0 : (sums.get(key) ?? 0) + Number(line.slice(space + 1)));
+    }
+  }
+  return `${order.map((k) => (k.startsWith('#') ? k : `${k} ${Number((sums.get(k) ?? 0).toFixed(6))}`)).join('\n')}\n`;
+}
+
+const untilSignal = (): Promise<void> =>
+  new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
 async function serve(flags: ServeFlags): Promise<number> {
   if (!flags.upstream) throw new BulwarkError('USAGE', '--upstream', 'name the app to protect, e.g. --upstream http://127.0.0.1:3000');
   let upstream: URL;
@@ -118,23 +144,63 @@ async function serve(flags: ServeFlags): Promise<number> {
     throw new BulwarkError('USAGE', '--upstream', `'${flags.upstream}' is not a URL`);
   }
   if (upstream.protocol !== 'http:') throw new BulwarkError('USAGE', '--upstream', 'only http:// upstreams are supported');
+  if (!/^\d{1,2}$/.test(flags.workers) || Number(flags.workers) < 1) throw new BulwarkError('USAGE', '--workers', `'${flags.workers}' is not a worker count (1-99)`);
+  const workers = Number(flags.workers);
   const listen = hostPort(flags.listen, '--listen');
   const metricsAt = flags.metricsListen ? hostPort(flags.metricsListen, '--metrics-listen') : undefined;
-  const waf = await loadWaf(flags);
+  const waf = await loadWaf(flags); // loaded in the primary too: a broken rule set fails before any fork
+  if (workers > 1 && cluster.isPrimary) return servePrimary(flags, workers, waf.rules.ruleCount, metricsAt);
+
   let auditStream: WriteStream | NodeJS.WriteStream | undefined;
   if (flags.auditLog) auditStream = flags.auditLog === '-' ? process.stdout : createWriteStream(flags.auditLog, { flags: 'a' });
   const audit = auditStream ? (r: AuditRecord): void => void auditStream.write(`${JSON.stringify(r)}\n`) : undefined;
   const proxy = createWafProxy(waf, { upstream, ...(audit ? { audit } : {}), auditAll: flags.auditAll === true });
   await new Promise<void>((resolve, reject) => proxy.server.once('error', reject).listen(listen.port, listen.host, resolve));
+  if (cluster.isWorker) {
+    // Report counters to the primary, which serves /metrics for all workers.
+    const timer = setInterval(() => process.send?.({ bulwarkMetrics: proxy.metrics.render() }), 1000);
+    timer.unref();
+    process.send?.({ bulwarkReady: true });
+    await untilSignal();
+    await proxy.close();
+    return EXIT_OK;
+  }
   const metricsServer = metricsAt ? createMetricsServer(proxy.metrics) : undefined;
   if (metricsServer && metricsAt) await new Promise<void>((resolve, reject) => metricsServer.once('error', reject).listen(metricsAt.port, metricsAt.host, resolve));
-  process.stderr.write(`bulwark waf: ${waf.rules.ruleCount} rules, engine ${waf.rules.settings.mode}, listening on http://${flags.listen} -> ${upstream.origin}${metricsAt ? `, metrics on http://${flags.metricsListen}/metrics` : ''}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  process.stderr.write(`bulwark waf: ${waf.rules.ruleCount} rules, engine ${waf.rules.settings.mode}, listening on http://${flags.listen} -> ${upstream.origin}${metricsAt ? `, metrics on http://${flags.metricsListen ?? ''}/metrics` : ''}\n`);
+  await untilSignal();
   await proxy.close();
+  metricsServer?.close();
+  return EXIT_OK;
+}
+
+async function servePrimary(flags: ServeFlags, workers: number, ruleCount: number, metricsAt: { host: string; port: number } | undefined): Promise<number> {
+  const latest = new Map<number, string>();
+  let ready = 0;
+  const allReady = new Promise<void>((resolve, reject) => {
+    for (let i = 0; i < workers; i++) {
+      const worker = cluster.fork();
+      worker.on('message', (m: { bulwarkMetrics?: string; bulwarkReady?: boolean }) => {
+        if (m.bulwarkMetrics) latest.set(worker.id, m.bulwarkMetrics);
+        if (m.bulwarkReady && ++ready === workers) resolve();
+      });
+      worker.on('exit', (code) => {
+        if (ready < workers) reject(new BulwarkError('USAGE', '--listen', `a worker exited during start-up (code ${String(code)}); is ${flags.listen} free?`));
+      });
+    }
+  });
+  await allReady;
+  const metricsServer = metricsAt
+    ? createServer((req, res) => {
+        const body = req.url === '/metrics' ? mergeMetrics(latest.values()) : 'not found\n';
+        res.writeHead(req.url === '/metrics' ? 200 : 404, { 'content-type': 'text/plain; version=0.0.4' });
+        res.end(body);
+      })
+    : undefined;
+  if (metricsServer && metricsAt) await new Promise<void>((resolve, reject) => metricsServer.once('error', reject).listen(metricsAt.port, metricsAt.host, resolve));
+  process.stderr.write(`bulwark waf: ${ruleCount} rules, ${workers} workers, listening on http://${flags.listen} -> ${flags.upstream ?? ''}${metricsAt ? `, metrics on http://${flags.metricsListen ?? ''}/metrics` : ''}\n`);
+  await untilSignal();
+  for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
   metricsServer?.close();
   return EXIT_OK;
 }

@@ -11,7 +11,8 @@ import type { Action, Rule, RuleSet, VariableSelector } from '../model.js';
 import { compileOperator } from '../operator/registry.js';
 import { result } from '../operator/operator.js';
 import { TRANSFORMATIONS, type Transformation } from '../transform/registry.js';
-import type { CompiledRule, CompiledRuleSet, CompiledTarget, Disruptive, EngineSettings, PhaseItem } from './compiled.js';
+import { attachRxPrefilters } from './rx-prefilter.js';
+import type { CompiledRule, CompiledRuleSet, CompiledTarget, Disruptive, EngineSettings, KeyMatcher, PhaseItem } from './compiled.js';
 
 const DISRUPTIVE = new Set(['deny', 'drop', 'block', 'pass', 'allow', 'redirect']);
 const PER_MATCH = new Set(['setvar', 'ctl', 'setenv']);
@@ -83,19 +84,64 @@ export function idMatcher(spec: string): (id: number) => boolean {
   return (id) => parts.some(([lo, hi]) => id >= lo && id <= hi);
 }
 
-/** Tags compare as RE2 searches, as ModSecurity documents for SecRuleRemoveByTag. */
+const tagMatchers = new Map<string, (tags: readonly string[]) => boolean>();
+
+/** Tags compare as RE2 searches; one matcher per spec for the process (ctl builds them per request). */
 export function tagMatcher(spec: string): (tags: readonly string[]) => boolean {
+  let m = tagMatchers.get(spec);
+  if (!m) {
+    if (tagMatchers.size > 10_000) tagMatchers.clear();
+    tagMatchers.set(spec, (m = buildTagMatcher(spec)));
+  }
+  return m;
+}
+
+function buildTagMatcher(spec: string): (tags: readonly string[]) => boolean {
   let re: RE2 | undefined;
   try {
     re = new RE2(spec, 'u');
   } catch {
     re = undefined;
   }
-  return (tags) => tags.some((t) => (re ? re.test(t) : t === spec));
+  // Rules keep one tags array for life: remember each verdict (checked per rule per request).
+  const memo = new WeakMap<readonly string[], boolean>();
+  return (tags) => {
+    let verdict = memo.get(tags);
+    if (verdict === undefined) {
+      verdict = tags.some((t) => (re ? re.test(t) : t === spec));
+      memo.set(tags, verdict);
+    }
+    return verdict;
+  };
+}
+
+const keyMatchers = new Map<string, KeyMatcher>();
+
+/**
+ * One matcher per key regex for the process. Header, cookie and argument names repeat from
+ * request to request, so verdicts are remembered (bounded: attacker-chosen names cannot grow it).
+ */
+function keyMatcher(source: string): KeyMatcher {
+  let m = keyMatchers.get(source);
+  if (m) return m;
+  const re = new RE2(source, 'iu');
+  const memo = new Map<string, boolean>();
+  m = {
+    test(key) {
+      let verdict = memo.get(key);
+      if (verdict === undefined) {
+        if (memo.size >= 4096) memo.clear();
+        memo.set(key, (verdict = re.test(key)));
+      }
+      return verdict;
+    },
+  };
+  keyMatchers.set(source, m);
+  return m;
 }
 
 export function compileTarget(selector: VariableSelector): CompiledTarget {
-  return selector.keyRegex === undefined ? { selector } : { selector, keyRegex: new RE2(selector.keyRegex, 'iu') };
+  return selector.keyRegex === undefined ? { selector } : { selector, keyRegex: keyMatcher(selector.keyRegex) };
 }
 
 interface Defaults {
@@ -106,7 +152,7 @@ function compileRule(rule: Rule, phase: number, defaults: Defaults | undefined, 
   const inherited = (defaults?.actions ?? []).filter((a) => a.name !== 'phase' && a.name !== 'id' && (!isLink || !DISRUPTIVE.has(a.name)));
   const defaultDisruptive = defaults?.actions.filter((a) => DISRUPTIVE.has(a.name)).pop()?.name as Disruptive | undefined;
   const defaultStatus = defaults?.actions.find((a) => a.name === 'status')?.value;
-  const outcome = compileOperator(rule.operator, { ruleDir: dirname(rule.file), readFile });
+  const outcome = compileOperator(rule.operator, { ruleDir: dirname(rule.file), readFile, wantCaptures: rule.actions.some((a) => a.name === 'capture') });
   const names = [...inherited.filter((a) => a.name === 't').map((a) => (a.value ?? '').toLowerCase()), ...rule.transformations];
   const chainNames = names.slice(names.lastIndexOf('none') + 1);
   const compiled: CompiledRule = {
@@ -126,6 +172,10 @@ function compileRule(rule: Rule, phase: number, defaults: Defaults | undefined, 
     log: true,
     tags: [],
   };
+  if (rule.operator.name === 'rx') {
+    compiled.rxSource = rule.operator.argument;
+    compiled.rxNegated = rule.operator.negated;
+  }
   if (!outcome.ok) compiled.operatorError = `${rule.file}:${rule.line}${rule.id ? ` (rule ${rule.id})` : ''}: ${outcome.reason}`;
   for (const v of rule.variables) (v.exclude ? compiled.exclusions : compiled.targets).push(compileTarget(v));
   for (const a of [...inherited.filter((x) => x.name !== 't'), ...rule.actions]) {
@@ -183,6 +233,16 @@ function boundedRead(path: string): string {
   const text = readFileSync(path);
   if (text.length > MAX_DATA_FILE) throw new Error(`data file ${path} is larger than ${MAX_DATA_FILE} bytes`);
   return text.toString('latin1');
+}
+
+/** Collections and variables that rules and actions change while a phase runs. */
+const CHANGING = new Set(['TX', 'MATCHED_VAR', 'MATCHED_VAR_NAME', 'MATCHED_VARS', 'MATCHED_VARS_NAMES', 'IP', 'GLOBAL', 'SESSION', 'USER', 'ENV', 'HIGHEST_SEVERITY', 'REQBODY_PROCESSOR', 'DURATION', 'RULE']);
+
+const selectorText = (t: CompiledTarget): string => `${t.selector.exclude ? '!' : ''}${t.selector.count ? '&' : ''}${t.selector.name}:${t.selector.key ?? ''}:${t.selector.keyRegex ?? ''}`;
+
+function targetCacheKey(rule: CompiledRule): string | undefined {
+  if (rule.targets.length === 0 || rule.targets.some((t) => CHANGING.has(t.selector.name))) return undefined;
+  return [...rule.targets, ...rule.exclusions].map(selectorText).join('|');
 }
 
 export function compileRuleSet(ruleSet: RuleSet, options: CompileOptions = {}): CompiledRuleSet {
@@ -255,5 +315,8 @@ export function compileRuleSet(ruleSet: RuleSet, options: CompileOptions = {}): 
     phases[r.phase]?.push({ rule: r });
     ruleCount++;
   }
+  const rules = phases.flatMap((list) => list.flatMap((item) => ('rule' in item ? [item.rule] : [])));
+  for (const rule of rules) for (let link: CompiledRule | undefined = rule; link; link = link.chained) link.targetCacheKey = targetCacheKey(link);
+  attachRxPrefilters(rules);
   return { phases, settings, warnings, ruleCount, byId };
 }

@@ -3,15 +3,19 @@
  * regexes compiled once, defaults and removals applied, rules split by phase with the markers
  * `skipAfter` jumps to, and the engine settings the configuration directives chose.
  */
-import type RE2 from 're2';
 import type { Action, VariableSelector } from '../model.js';
 import type { CompiledOperator } from '../operator/operator.js';
 import type { Transformation } from '../transform/registry.js';
+import type { RxPrefilter } from './rx-prefilter.js';
+
+export interface KeyMatcher {
+  test(key: string): boolean;
+}
 
 export interface CompiledTarget {
   selector: VariableSelector;
-  /** `ARGS:/regex/` keys, compiled (case-insensitive). */
-  keyRegex?: RE2;
+  /** `ARGS:/regex/` keys, compiled (case-insensitive, verdicts remembered per key). */
+  keyRegex?: KeyMatcher;
 }
 
 export type Disruptive = 'deny' | 'drop' | 'block' | 'pass' | 'allow' | 'redirect';
@@ -24,11 +28,17 @@ export interface CompiledRule {
   line: number;
   targets: CompiledTarget[];
   exclusions: CompiledTarget[];
+  /** Set when every target reads request data that cannot change within a phase: rules with the same key share resolved values. */
+  targetCacheKey?: string;
   operatorName: string;
   operator: CompiledOperator;
   /** Why the operator could not be compiled; the rule then never matches (reported at load). */
   operatorError?: string;
   transformations: Transformation[];
+  /** `@rx` source and negation (for the set prefilter). */
+  rxSource?: string;
+  rxNegated?: boolean;
+  rxPrefilter?: RxPrefilter;
   /** Identifies the transformation chain, for the per-transaction cache. */
   transformKey: string;
   multiMatch: boolean;

@@ -8,6 +8,7 @@ import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
 import { Collection, deriveArgumentViews, requestHeadVariables, type Entry, type RequestHead } from '../request/collections.js';
 import { runPerMatchAction, type TransactionControls } from './actions.js';
 import type { CompiledRule, CompiledRuleSet } from './compiled.js';
+import type { RxSetGroup } from './rx-prefilter.js';
 import { expandMacros, resolveTargets, type TargetValue, type VariableSource } from './targets.js';
 
 export interface MatchedRule {
@@ -39,6 +40,7 @@ export interface TransactionOptions {
 }
 
 const LIMITS = { maxDepth: 512, maxArgs: 1000 };
+const NO_TARGET: TargetValue[] = [{ name: '', value: '', stable: false }];
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 let counter = 0;
 
@@ -51,10 +53,14 @@ export class Transaction {
   wouldInterrupt?: Interruption;
   private readonly source: VariableSource;
   private readonly controls: TransactionControls;
-  private readonly cache = new Map<string, { from: string; to: string }>();
+  private readonly cache = new Map<string, Map<string, string>>();
   private skipRequestPhases = false;
   private skipResponsePhases = false;
   private readonly done = new Set<number>();
+  private readonly matchedVars = new Collection();
+  private readonly matchedVarNames = new Collection();
+  /** Resolved targets of stable request data, shared by every rule that names them the same way. */
+  private readonly targetCache = new Map<string, TargetValue[]>();
 
   constructor(
     private readonly rules: CompiledRuleSet,
@@ -63,7 +69,7 @@ export class Transaction {
     this.id = options.id ?? `${Date.now().toString(36)}-${(counter++).toString(36)}`;
     const { settings } = rules;
     this.controls = { mode: settings.mode, removedRules: [], removedTargets: [], requestBodyAccess: settings.requestBodyAccess, responseBodyAccess: settings.responseBodyAccess, forceRequestBodyVariable: false };
-    this.source = { scalars: new Map(), collections: new Map() };
+    this.source = { scalars: new Map(), collections: new Map([['MATCHED_VARS', this.matchedVars], ['MATCHED_VARS_NAMES', this.matchedVarNames]]) };
   }
 
   get mode(): string {
@@ -103,6 +109,7 @@ export class Transaction {
       s.set('REQBODY_PROCESSOR', processor);
     }
     for (const name of ['TX', 'FILES', 'FILES_NAMES', 'FILES_SIZES', 'MULTIPART_PART_HEADERS', 'ENV', 'IP', 'GLOBAL', 'SESSION', 'USER', 'RESPONSE_HEADERS', 'RESPONSE_HEADERS_NAMES']) this.collection(name);
+    this.targetCache.clear();
     return this.runPhase(1);
   }
 
@@ -130,6 +137,7 @@ export class Transaction {
       if (name === 'URLENCODED' || this.controls.forceRequestBodyVariable) s.set('REQUEST_BODY', body);
       if (processor) this.applyBody(processor(body, this.header('content-type'), LIMITS));
     }
+    this.targetCache.clear();
     return this.runPhase(2);
   }
 
@@ -175,6 +183,7 @@ export class Transaction {
     this.source.collections.set('RESPONSE_HEADERS_NAMES', n);
     s.set('RESPONSE_CONTENT_TYPE', h.get('content-type')[0]?.value ?? '');
     s.set('RESPONSE_CONTENT_LENGTH', h.get('content-length')[0]?.value ?? '');
+    this.targetCache.clear();
     return this.runPhase(3);
   }
 
@@ -187,6 +196,7 @@ export class Transaction {
   /** Phase 4. */
   processResponseBody(body: Buffer = Buffer.alloc(0)): Interruption | undefined {
     if (this.wantsResponseBody()) this.source.scalars.set('RESPONSE_BODY', body.subarray(0, this.rules.settings.responseBodyLimit).toString('latin1'));
+    this.targetCache.clear();
     return this.runPhase(4);
   }
 
@@ -259,10 +269,27 @@ export class Transaction {
 
   /** A rule and its chain: true when every link matched. */
   private evaluate(head: CompiledRule): boolean {
-    this.source.collections.set('MATCHED_VARS', new Collection());
-    this.source.collections.set('MATCHED_VARS_NAMES', new Collection());
+    this.matchedVars.clear();
+    this.matchedVarNames.clear();
     for (let link: CompiledRule | undefined = head; link; link = link.chained) if (!this.evaluateLink(link, head)) return false;
     return true;
+  }
+
+  private cachedTargets(rule: CompiledRule, key: string): TargetValue[] {
+    let values = this.targetCache.get(key);
+    if (!values) this.targetCache.set(key, (values = resolveTargets(this.source, rule, [])));
+    return values;
+  }
+
+  private readonly setCache = new Map<RxSetGroup, Map<string, Set<number>>>();
+
+  /** Which patterns of a group match this value (one set pass per group and value). */
+  private setMatches(group: RxSetGroup, value: string): Set<number> {
+    let perValue = this.setCache.get(group);
+    if (!perValue) this.setCache.set(group, (perValue = new Map()));
+    let hits = perValue.get(value);
+    if (!hits) perValue.set(value, (hits = group.match(value)));
+    return hits;
   }
 
   private transform(rule: CompiledRule, target: TargetValue): string[] {
@@ -277,21 +304,29 @@ export class Transaction {
       return steps;
     }
     if (!target.stable) return [rule.transformations.reduce((v, t) => t(v), target.value)];
-    const key = `${rule.transformKey}\u0000${target.name}`;
-    const hit = this.cache.get(key);
-    if (hit && hit.from === target.value) return [hit.to];
-    const to = rule.transformations.reduce((v, t) => t(v), target.value);
-    this.cache.set(key, { from: target.value, to });
+    // Keyed by chain, then by the value itself (its hash is cached in the string): no key building.
+    let perChain = this.cache.get(rule.transformKey);
+    if (!perChain) this.cache.set(rule.transformKey, (perChain = new Map()));
+    let to = perChain.get(target.value);
+    if (to === undefined) perChain.set(target.value, (to = rule.transformations.reduce((v, t) => t(v), target.value)));
     return [to];
   }
 
   private evaluateLink(rule: CompiledRule, head: CompiledRule): boolean {
     const extra = this.controls.removedTargets.length ? this.controls.removedTargets.filter((r) => r.applies(head)).map((r) => r.target) : [];
-    const targets = rule.targets.length === 0 ? [{ name: '', value: '', stable: false }] : resolveTargets(this.source, rule, extra);
+    const targets = rule.targets.length === 0 ? NO_TARGET : extra.length || !rule.targetCacheKey ? resolveTargets(this.source, rule, extra) : this.cachedTargets(rule, rule.targetCacheKey);
     const env = { expand: (text: string): string => expandMacros(text, this.source, rule) };
     let matched = false;
     for (const target of targets) {
       for (const value of this.transform(rule, target)) {
+        const pf = rule.rxPrefilter;
+        if (pf && !this.setMatches(pf.group, value).has(pf.index)) {
+          // The set pass proved the pattern absent: no match, or a match for `!@rx`.
+          if (!pf.negated) continue;
+          matched = true;
+          this.onMatch(rule, target, value, undefined);
+          break;
+        }
         const outcome = rule.operator(value, env);
         if (!outcome.matched) continue;
         matched = true;
@@ -315,8 +350,8 @@ export class Transaction {
     s.set('MATCHED_VAR', value);
     s.set('MATCHED_VAR_NAME', target.name);
     const entry: Entry = { key: target.name, value };
-    this.collection('MATCHED_VARS').add(entry.key, entry.value);
-    this.collection('MATCHED_VARS_NAMES').add(entry.key, entry.key);
+    this.matchedVars.add(entry.key, entry.value);
+    this.matchedVarNames.add(entry.key, entry.key);
     for (const action of rule.perMatch) runPerMatchAction(action, this.source, this.controls, rule);
   }
 }

@@ -21,6 +21,8 @@ export interface CompileContext {
   ruleDir: string;
   /** Reads a data file; the engine passes a bounded reader. */
   readFile(path: string): string;
+  /** False when the rule has no `capture` action: matchers may skip building capture groups. */
+  wantCaptures?: boolean;
 }
 
 export type OperatorFactory = (argument: string, ctx: CompileContext) => CompiledOperator;

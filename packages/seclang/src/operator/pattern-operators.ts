@@ -9,32 +9,59 @@ import { toBytes } from '../transform/bytes.js';
 import { AhoCorasick } from '../util/aho-corasick.js';
 import { hasMacro, result, type CompiledOperator, type OperatorFactory } from './operator.js';
 
+/** Patterns built from macros at run time (`^%{tx.allowed_methods}$`): compiled once per text. */
+const expanded = new Map<string, RE2>();
+
 function compileRx(pattern: string): RE2 {
   return new RE2(pattern, 'su');
 }
 
-const rx: OperatorFactory = (argument) => {
-  const run = (re: RE2, value: string): ReturnType<CompiledOperator> => {
-    const m = re.exec(value);
-    return m ? result(true, m.slice(0, 10).map((g) => g ?? '')) : result(false);
+function compileExpanded(pattern: string): RE2 {
+  let re = expanded.get(pattern);
+  if (!re) {
+    if (expanded.size > 1000) expanded.clear();
+    expanded.set(pattern, (re = compileRx(pattern)));
+  }
+  return re;
+}
+
+const exec = (re: RE2, value: string): ReturnType<CompiledOperator> => {
+  const m = re.exec(value);
+  return m ? result(true, m.slice(0, 10).map((g) => g ?? '')) : result(false);
+};
+
+/**
+ * Without captures only the verdict matters: for a fixed pattern, short values (they repeat
+ * across requests: header values, common parameters) are remembered, bounded so that
+ * attacker-chosen values only lower the hit rate.
+ */
+function rememberingTest(re: RE2): CompiledOperator {
+  const memo = new Map<string, boolean>();
+  return (value) => {
+    if (value.length > 256) return result(re.test(value));
+    let verdict = memo.get(value);
+    if (verdict === undefined) {
+      if (memo.size >= 1024) memo.clear();
+      memo.set(value, (verdict = re.test(value)));
+    }
+    return result(verdict);
   };
-  if (hasMacro(argument)) return (value, env) => run(compileRx(env.expand(argument)), value);
+}
+
+const rx: OperatorFactory = (argument, ctx) => {
+  if (hasMacro(argument)) return (value, env) => exec(compileExpanded(env.expand(argument)), value);
   const re = compileRx(argument);
-  return (value) => run(re, value);
+  return ctx.wantCaptures === false ? rememberingTest(re) : (value) => exec(re, value);
 };
 
 function phraseMatcher(phrases: string[]): CompiledOperator {
   const unique = [...new Set(phrases.filter(Boolean))];
   const ac = new AhoCorasick(unique.map((p) => toBytes(p)), true);
   return (value) => {
-    const bytes = toBytes(value);
-    let first: string | undefined;
-    ac.scan(bytes, (hit) => {
-      const phrase = unique[hit.pattern] as string;
-      first = bytes.subarray(hit.end - phrase.length, hit.end).toString('latin1');
-      return true;
-    });
-    return first === undefined ? result(false) : result(true, [first]);
+    const hit = ac.firstInByteString(value);
+    if (!hit) return result(false);
+    const phrase = unique[hit.pattern] as string;
+    return result(true, [value.slice(hit.end - phrase.length, hit.end)]);
   };
 }
 

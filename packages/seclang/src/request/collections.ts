@@ -47,6 +47,12 @@ export class Collection {
     this.entries.length = 0;
     this.entries.push(...kept);
   }
+  clear(): void {
+    if (this.entries.length === 0) return;
+    this.entries.length = 0;
+    this.index.clear();
+  }
+
   /** The `_NAMES` view: one entry per key, whose value is the key. */
   names(): Entry[] {
     return this.entries.map((e) => ({ key: e.key, value: e.key }));

@@ -95,6 +95,22 @@ export class AhoCorasick {
     }
   }
 
+  /**
+   * The first occurrence in a byte string (one char per byte, as the SecLang engine keeps
+   * request data), without copying it into a buffer; undefined when none.
+   */
+  firstInByteString(text: string): AcHit | undefined {
+    const delta = this.delta;
+    const outputs = this.outputs;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      state = delta[state * ALPHABET + (text.charCodeAt(i) & 0xff)] as number;
+      const out = outputs[state] as number[];
+      if (out.length > 0) return { pattern: out[0] as number, end: i + 1 };
+    }
+    return undefined;
+  }
+
   /** The set of patterns that occur at least once. */
   present(input: Uint8Array): Set<number> {
     const found = new Set<number>();
