@@ -163,6 +163,7 @@ async function serve(flags: ServeFlags): Promise<number> {
     process.send?.({ bulwarkReady: true });
     await untilSignal();
     await proxy.close();
+    cluster.worker?.disconnect(); // the IPC channel would keep the worker alive
     return EXIT_OK;
   }
   const metricsServer = metricsAt ? createMetricsServer(proxy.metrics) : undefined;
@@ -200,7 +201,8 @@ async function servePrimary(flags: ServeFlags, workers: number, ruleCount: numbe
   if (metricsServer && metricsAt) await new Promise<void>((resolve, reject) => metricsServer.once('error', reject).listen(metricsAt.port, metricsAt.host, resolve));
   process.stderr.write(`bulwark waf: ${ruleCount} rules, ${workers} workers, listening on http://${flags.listen} -> ${flags.upstream ?? ''}${metricsAt ? `, metrics on http://${flags.metricsListen ?? ''}/metrics` : ''}\n`);
   await untilSignal();
-  for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+  const running = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+  await Promise.all(running.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve()).kill('SIGTERM'))));
   metricsServer?.close();
   return EXIT_OK;
 }
