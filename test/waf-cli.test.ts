@@ -14,6 +14,22 @@ import { CLI, runCli } from './helpers/run-cli.js';
 
 const CRS = resolve(import.meta.dirname, '../../shared/data/crs');
 
+const freePort = (): Promise<number> =>
+  new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => ok(port));
+    });
+  });
+
+/** Resolves when a `bulwark waf …` child prints that it listens. */
+const ready = (child: ReturnType<typeof spawn>): Promise<void> =>
+  new Promise((ok, fail) => {
+    child.stderr?.on('data', (d: Buffer) => (d.toString().includes('listening on') ? ok() : undefined));
+    child.on('exit', (code) => fail(new Error(`exited ${String(code)}`)));
+  });
+
 describe('bulwark waf: rule errors', () => {
   it('a malformed rule file is one line naming file and line, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'waf-rules-'));
@@ -47,6 +63,25 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
     const r = runCli(['waf', 'test', join(CRS, 'tests/regression/tests/REQUEST-933-APPLICATION-ATTACK-PHP'), '--rules', CRS], { timeoutMs: 120_000 });
     expect(r.stdout.trim().split('\n').pop()).toMatch(/^\d{3,} passed, 0 failed$/);
     expect(r.status).toBe(0);
+  }, 120_000);
+
+  it('waf test --url runs the suite against a running bulwark waf in front of bulwark waf echo', async () => {
+    const [echoPort, wafPort] = [await freePort(), await freePort()];
+    const log = join(mkdtempSync(join(tmpdir(), 'waf-url-')), 'audit.jsonl');
+    const echo = spawn(process.execPath, [CLI, 'waf', 'echo', '--listen', `127.0.0.1:${echoPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const waf = spawn(process.execPath, [CLI, 'waf', '--listen', `127.0.0.1:${wafPort}`, '--upstream', `http://127.0.0.1:${echoPort}`, '--rules', CRS, '--config', resolve(import.meta.dirname, '../packages/seclang/conf/crs-regression.conf'), '--audit-log', log, '--audit-all'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await Promise.all([ready(echo), ready(waf)]);
+      const run = spawn(process.execPath, [CLI, 'waf', 'test', join(CRS, 'tests/regression/tests/REQUEST-913-SCANNER-DETECTION'), '--url', `http://127.0.0.1:${wafPort}`, '--log-file', log], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      run.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number | null>((r) => run.on('exit', r));
+      expect(out.trim().split('\n').pop()).toMatch(/^\d+ passed, 0 failed$/);
+      expect(code).toBe(0);
+    } finally {
+      echo.kill('SIGTERM');
+      waf.kill('SIGTERM');
+    }
   }, 120_000);
 
   it('serves as a reverse proxy: benign requests pass, SQL injection and Log4Shell get 403', async () => {

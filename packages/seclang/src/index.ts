@@ -32,3 +32,4 @@ export { createWafProxy, createMetricsServer, type ProxyOptions, type WafProxy }
 export { wafRequestListener, wafExpress, wafFastify, type MiddlewareOptions, type FastifyLike } from './http/middleware.js';
 export { requestHead, auditRecord, type AuditRecord } from './http/inspect.js';
 export { WafMetrics } from './http/metrics.js';
+export { runFtwTestsAgainstUrl } from './ftw/url-runner.js';

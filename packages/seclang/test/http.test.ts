@@ -97,6 +97,9 @@ describe('reverse proxy', () => {
     const id = r.headers['x-request-id'];
     expect(r.body.toString()).toContain(`Request id: ${String(id)}`);
     expect(audit.find((a) => a.id === id)).toMatchObject({ blocked: true, status: 403, rules: [{ id: 1001, msg: 'attack in ARGS:json.q' }] });
+    // A body on a GET is inspected too.
+    const getBody = JSON.stringify({ q: 'an attack' });
+    expect((await send(proxyPort, '/search', { method: 'GET', headers: { 'content-type': 'application/json', 'content-length': String(getBody.length) }, body: getBody })).status).toBe(403);
   });
 
   it('inspects response bodies and blocks a leak', async () => {
@@ -107,8 +110,8 @@ describe('reverse proxy', () => {
 
   it('exposes Prometheus metrics', async () => {
     const text = (await send(metricsPort, '/metrics')).body.toString();
-    expect(text).toMatch(/bulwark_waf_requests_total\{outcome="blocked"\} 2/);
-    expect(text).toMatch(/bulwark_waf_rule_matches_total\{rule_id="1001"\} 1/);
+    expect(text).toMatch(/bulwark_waf_requests_total\{outcome="blocked"\} 3/);
+    expect(text).toMatch(/bulwark_waf_rule_matches_total\{rule_id="1001"\} 2/);
     expect(text).toMatch(/bulwark_waf_inspection_seconds_count \d+/);
   });
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BulwarkError } from '@bulwark/core';
-import { SecLangError, Waf, bundledConfig, createMetricsServer, createWafProxy, loadFtwTests, parseFtwOverrides, ruleFilesFor, runFtwTests, type AuditRecord, type FtwOverride } from '@bulwark/seclang';
+import { SecLangError, Waf, bundledConfig, createMetricsServer, createWafProxy, echoBackend, loadFtwTests, parseFtwOverrides, ruleFilesFor, runFtwTests, runFtwTestsAgainstUrl, type AuditRecord, type FtwOverride, type FtwRunSummary } from '@bulwark/seclang';
 import { EXIT_INPUT_ERROR, EXIT_OK } from '../exit-codes.js';
 
 interface RuleFlags {
@@ -35,6 +35,8 @@ interface ServeFlags extends RuleFlags {
 interface TestFlags extends RuleFlags {
   overrides?: string;
   regressionProfile: boolean;
+  url?: string;
+  logFile?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -107,10 +109,33 @@ export function addWafCommands(program: Command, setExit: (code: number) => void
       .argument('<tests>', 'directory of go-ftw YAML test files (searched recursively)')
       .description('run go-ftw regression tests (the format CRS ships) against the engine in-process')
       .option('--overrides <file>', 'go-ftw override file (test_overrides) replacing expectations per test')
-      .option('--no-regression-profile', 'do not apply the settings CRS runs its own tests with (detection only, paranoia 4, test limits)'),
+      .option('--no-regression-profile', 'do not apply the settings CRS runs its own tests with (detection only, paranoia 4, test limits)')
+      .option('--url <url>', 'send the requests to a running WAF instead (http://host:port); rule ids come from --log-file')
+      .option('--log-file <file>', "with --url: that WAF's JSON audit log (bulwark waf --audit-log FILE --audit-all)"),
   ).action(async (tests: string, flags: TestFlags) => {
     setExit(await test(tests, flags));
   });
+  waf
+    .command('echo')
+    .description('the echo backend the CRS regression suite expects behind the WAF (POST /reflect answers with the status, headers and body it names)')
+    .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8081')
+    .action(async (flags: { listen: string }) => {
+      const at = hostPort(flags.listen, '--listen');
+      const server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const reply = echoBackend(req.method ?? 'GET', req.url ?? '/', Buffer.concat(chunks));
+          res.writeHead(reply.status, reply.headers.flat());
+          res.end(reply.body);
+        });
+      });
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(at.port, at.host, resolve));
+      process.stderr.write(`bulwark waf echo: listening on http://${flags.listen}\n`);
+      await untilSignal();
+      server.close();
+      setExit(EXIT_OK);
+    });
 }
 
 /** Sums Prometheus samples of the same series across workers. */
@@ -208,7 +233,16 @@ async function servePrimary(flags: ServeFlags, workers: number, ruleCount: numbe
 }
 
 async function test(dir: string, flags: TestFlags): Promise<number> {
-  const waf = await loadWaf(flags, flags.regressionProfile ? [bundledConfig('crs-regression.conf')] : []);
+  let url: URL | undefined;
+  if (flags.url !== undefined) {
+    try {
+      url = new URL(flags.url);
+    } catch {
+      throw new BulwarkError('USAGE', '--url', `'${flags.url}' is not a URL`);
+    }
+    if (!flags.logFile) throw new BulwarkError('USAGE', '--log-file', "--url needs the WAF's JSON audit log to read rule ids from");
+  }
+  const waf = url ? undefined : await loadWaf(flags, flags.regressionProfile ? [bundledConfig('crs-regression.conf')] : []);
   const loaded = loadFtwTests(dir);
   for (const p of loaded.problems) process.stderr.write(`bulwark: ${p.file}: ${p.message}\n`);
   let overrides: FtwOverride[] = [];
@@ -219,7 +253,7 @@ async function test(dir: string, flags: TestFlags): Promise<number> {
       throw new BulwarkError('MALFORMED_CONFIG', flags.overrides, err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err));
     }
   }
-  const summary = runFtwTests(waf, loaded.tests, overrides);
+  const summary: FtwRunSummary = waf ? runFtwTests(waf, loaded.tests, overrides) : await runFtwTestsAgainstUrl(url as URL, flags.logFile as string, loaded.tests, overrides);
   for (const r of summary.results) if (r.outcome === 'failed') process.stdout.write(`FAIL ${r.name}: ${r.reason ?? ''}\n`);
   process.stdout.write(`${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}\n`);
   if (loaded.problems.length) return EXIT_INPUT_ERROR;

@@ -39,7 +39,7 @@ export function escapeLog(text: string): string {
 export const logLine = (m: MatchedRule): string =>
   `[file "${m.file}"] [line "${m.line}"] [id "${m.id}"] [msg "${escapeLog(m.msg)}"] [data "${escapeLog(m.logdata)}"]${m.severity ? ` [severity "${m.severity}"]` : ''}${m.tags.map((t) => ` [tag "${escapeLog(t)}"]`).join('')}`;
 
-interface StageRun {
+export interface StageRun {
   logged: number[];
   log: string;
   status: number;
@@ -61,7 +61,7 @@ function runStage(waf: Waf, stage: FtwStage): StageRun {
   return { logged: logged.map((m) => m.id), log: logged.map(logLine).join('\n'), status };
 }
 
-function check(output: FtwOutput, run: StageRun): string | undefined {
+export function checkStage(output: FtwOutput, run: StageRun): string | undefined {
   const missing = output.expectIds.filter((id) => !run.logged.includes(id));
   if (missing.length) return `expected ids not logged: ${missing.join(', ')}`;
   const unwanted = output.noExpectIds.filter((id) => run.logged.includes(id));
@@ -74,7 +74,7 @@ function check(output: FtwOutput, run: StageRun): string | undefined {
   return undefined;
 }
 
-function overridden(test: FtwTest, overrides: readonly FtwOverride[]): FtwTest {
+export function overridden(test: FtwTest, overrides: readonly FtwOverride[]): FtwTest {
   const o = overrides.find((x) => x.ruleId === test.ruleId && (x.testIds.length === 0 || x.testIds.includes(test.testId)));
   if (!o) return test;
   return { ...test, stages: test.stages.map((s) => ({ ...s, output: { ...s.output, ...o.output } })) };
@@ -91,7 +91,7 @@ export function runFtwTests(waf: Waf, tests: readonly FtwTest[], overrides: read
     let reason: string | undefined;
     for (const [i, stage] of test.stages.entries()) {
       try {
-        reason = check(stage.output, runStage(waf, stage));
+        reason = checkStage(stage.output, runStage(waf, stage));
       } catch (err) {
         reason = `engine error: ${err instanceof Error ? err.message : String(err)}`;
       }
@@ -102,6 +102,10 @@ export function runFtwTests(waf: Waf, tests: readonly FtwTest[], overrides: read
     }
     results.push(reason ? { name: test.name, outcome: 'failed', reason } : { name: test.name, outcome: 'passed' });
   }
+  return summarize(results);
+}
+
+export function summarize(results: FtwCaseResult[]): FtwRunSummary {
   const count = (o: FtwCaseResult['outcome']): number => results.filter((r) => r.outcome === o).length;
   return { results, passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
 }

@@ -75,7 +75,9 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     };
 
     if (timed(() => tx.processRequestHeaders(head))) return block();
-    const inspectBody = settings.requestBodyAccess && req.method !== 'GET' && req.method !== 'HEAD';
+    // Any method may carry a body (a GET with one must not slip past inspection).
+    const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+    const inspectBody = settings.requestBodyAccess && hasBody;
     let bodyChunks: Buffer[] | undefined;
     if (inspectBody) {
       const read = await readBody(req, settings.requestBodyLimit);
@@ -111,7 +113,8 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
           upstreamRes.resume();
           return block();
         }
-        const outHeaders = forwardHeaders(upstreamRes.rawHeaders, {});
+        // The request id goes back on every response, so a client (or `waf test --url`) can find the audit line.
+        const outHeaders = forwardHeaders(upstreamRes.rawHeaders, { 'x-request-id': tx.id });
         if (tx.wantsResponseBody()) {
           const read = await readBody(upstreamRes, settings.responseBodyLimit);
           if (timed(() => tx.processResponseBody(read.body))) return block();
