@@ -51,7 +51,10 @@ function rememberingTest(re: RE2): CompiledOperator {
 const rx: OperatorFactory = (argument, ctx) => {
   if (hasMacro(argument)) return (value, env) => exec(compileExpanded(env.expand(argument)), value);
   const re = compileRx(argument);
-  return ctx.wantCaptures === false ? rememberingTest(re) : (value) => exec(re, value);
+  const test = rememberingTest(re);
+  if (ctx.wantCaptures === false) return test;
+  // Most values do not match: a remembered test first, the capturing exec only on a match.
+  return (value, env) => (test(value, env).matched ? exec(re, value) : result(false));
 };
 
 function phraseMatcher(phrases: string[]): CompiledOperator {
