@@ -7,7 +7,7 @@
 import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
 import { Collection, deriveArgumentViews, requestHeadVariables, type Entry, type RequestHead } from '../request/collections.js';
 import { runPerMatchAction, type TransactionControls } from './actions.js';
-import type { CompiledRule, CompiledRuleSet } from './compiled.js';
+import type { CompiledRule, CompiledRuleSet, CompiledTarget } from './compiled.js';
 import type { RxSetGroup } from './rx-prefilter.js';
 import { expandMacros, resolveTargets, type TargetValue, type VariableSource } from './targets.js';
 
@@ -41,6 +41,7 @@ export interface TransactionOptions {
 
 const LIMITS = { maxDepth: 512, maxArgs: 1000 };
 const NO_TARGET: TargetValue[] = [{ name: '', value: '', stable: false }];
+const NO_EXCLUSIONS: CompiledTarget[] = [];
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 let counter = 0;
 
@@ -57,6 +58,10 @@ export class Transaction {
   private skipRequestPhases = false;
   private skipResponsePhases = false;
   private readonly done = new Set<number>();
+  /** The rule whose operator runs now: macros in its argument expand against it. */
+  private currentRule: CompiledRule | undefined;
+  /** One environment object for every operator call of this transaction. */
+  private readonly env = { expand: (text: string): string => expandMacros(text, this.source, this.currentRule) };
   private readonly matchedVars = new Collection();
   private readonly matchedVarNames = new Collection();
   /** Resolved targets of stable request data, shared by every rule that names them the same way. */
@@ -292,47 +297,65 @@ export class Transaction {
     return hits;
   }
 
-  private transform(rule: CompiledRule, target: TargetValue): string[] {
-    if (rule.transformations.length === 0) return [target.value];
-    if (rule.multiMatch) {
-      const steps = [target.value];
-      let v = target.value;
-      for (const t of rule.transformations) {
-        v = t(v);
-        if (v !== steps[steps.length - 1]) steps.push(v);
-      }
-      return steps;
-    }
-    if (!target.stable) return [rule.transformations.reduce((v, t) => t(v), target.value)];
+  /** The value after the rule's transformations (cached per chain for stable request data). */
+  private transformOnce(rule: CompiledRule, target: TargetValue): string {
+    if (rule.transformations.length === 0) return target.value;
+    if (!target.stable) return rule.transformations.reduce((v, t) => t(v), target.value);
     // Keyed by chain, then by the value itself (its hash is cached in the string): no key building.
     let perChain = this.cache.get(rule.transformKey);
     if (!perChain) this.cache.set(rule.transformKey, (perChain = new Map()));
     let to = perChain.get(target.value);
     if (to === undefined) perChain.set(target.value, (to = rule.transformations.reduce((v, t) => t(v), target.value)));
-    return [to];
+    return to;
+  }
+
+  /** `multiMatch`: the value before and after each transformation that changed it. */
+  private transformSteps(rule: CompiledRule, target: TargetValue): string[] {
+    const steps = [target.value];
+    let v = target.value;
+    for (const t of rule.transformations) {
+      v = t(v);
+      if (v !== steps[steps.length - 1]) steps.push(v);
+    }
+    return steps;
+  }
+
+  /** Targets removed by `ctl:ruleRemoveTarget*` for this rule (allocates only when some apply). */
+  private removedTargetsFor(head: CompiledRule): CompiledTarget[] {
+    let extra: CompiledTarget[] | undefined;
+    for (const r of this.controls.removedTargets) if (r.applies(head)) (extra ??= []).push(r.target);
+    return extra ?? NO_EXCLUSIONS;
+  }
+
+  /** One operator call on one (transformed) value; true when it matched and the match was recorded. */
+  private test(rule: CompiledRule, target: TargetValue, value: string): boolean {
+    const pf = rule.rxPrefilter;
+    if (pf && !this.setMatches(pf.group, value).has(pf.index)) {
+      // The set pass proved the pattern absent: no match, or a match for `!@rx`.
+      if (!pf.negated) return false;
+      this.onMatch(rule, target, value, undefined);
+      return true;
+    }
+    this.currentRule = rule;
+    const outcome = rule.operator(value, this.env);
+    if (!outcome.matched) return false;
+    this.onMatch(rule, target, value, outcome.captures);
+    return true;
   }
 
   private evaluateLink(rule: CompiledRule, head: CompiledRule): boolean {
-    const extra = this.controls.removedTargets.length ? this.controls.removedTargets.filter((r) => r.applies(head)).map((r) => r.target) : [];
+    const extra = this.controls.removedTargets.length ? this.removedTargetsFor(head) : NO_EXCLUSIONS;
     const targets = rule.targets.length === 0 ? NO_TARGET : extra.length || !rule.targetCacheKey ? resolveTargets(this.source, rule, extra) : this.cachedTargets(rule, rule.targetCacheKey);
-    const env = { expand: (text: string): string => expandMacros(text, this.source, rule) };
     let matched = false;
     for (const target of targets) {
-      for (const value of this.transform(rule, target)) {
-        const pf = rule.rxPrefilter;
-        if (pf && !this.setMatches(pf.group, value).has(pf.index)) {
-          // The set pass proved the pattern absent: no match, or a match for `!@rx`.
-          if (!pf.negated) continue;
-          matched = true;
-          this.onMatch(rule, target, value, undefined);
-          break;
+      if (rule.multiMatch) {
+        for (const value of this.transformSteps(rule, target)) {
+          if (this.test(rule, target, value)) {
+            matched = true;
+            break;
+          }
         }
-        const outcome = rule.operator(value, env);
-        if (!outcome.matched) continue;
-        matched = true;
-        this.onMatch(rule, target, value, outcome.captures);
-        break;
-      }
+      } else if (this.test(rule, target, this.transformOnce(rule, target))) matched = true;
     }
     return matched;
   }

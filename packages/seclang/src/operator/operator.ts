@@ -29,4 +29,7 @@ export type OperatorFactory = (argument: string, ctx: CompileContext) => Compile
 
 export const NO_ENV: OperatorEnv = { expand: (text) => text };
 export const hasMacro = (text: string): boolean => text.includes('%{');
-export const result = (matched: boolean, captures?: string[]): OperatorResult => (captures ? { matched, captures } : { matched });
+const MATCHED: OperatorResult = Object.freeze({ matched: true });
+const NOT_MATCHED: OperatorResult = Object.freeze({ matched: false });
+/** Results without captures are shared constants: operators run hundreds of times per request. */
+export const result = (matched: boolean, captures?: string[]): OperatorResult => (captures ? { matched, captures } : matched ? MATCHED : NOT_MATCHED);
