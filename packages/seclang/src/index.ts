@@ -17,7 +17,7 @@ export { NO_ENV, type CompileContext, type CompiledOperator, type OperatorEnv, t
 export { loadFtwTests, parseFtwFile, parseFtwOverrides, requestBytes, type FtwInput, type FtwLoadResult, type FtwOutput, type FtwOverride, type FtwStage, type FtwTest } from './ftw/ftw-tests.js';
 export { parseRawRequest, type RawRequest } from './request/raw-request.js';
 export { Collection, parseArguments, requestVariables, type Entry, type RequestVariables } from './request/collections.js';
-export { Waf, bundledConfig } from './engine/waf.js';
+export { Waf, bundledConfig, type RuleSource } from './engine/waf.js';
 export { Transaction, type Interruption, type MatchedRule, type TransactionOptions } from './engine/transaction.js';
 export { compileRuleSet } from './engine/compile.js';
 export type { CompiledRuleSet, EngineSettings } from './engine/compiled.js';
@@ -27,7 +27,7 @@ export { BODY_PROCESSORS } from './body/registry.js';
 export { detectSqli, type SqliResult } from './detect/sqli.js';
 export { detectXss, type XssResult } from './detect/xss.js';
 export { tokenizeSql, type SqlToken, type SqlTokenType } from './detect/sql-tokenizer.js';
-export { ruleFilesFor } from './engine/rule-files.js';
+export { ruleFilesFor, ruleSetLayout } from './engine/rule-files.js';
 export { createWafProxy, createMetricsServer, type ProxyOptions, type WafProxy } from './http/proxy.js';
 export { wafRequestListener, wafExpress, wafFastify, type MiddlewareOptions, type FastifyLike } from './http/middleware.js';
 export { requestHead, auditRecord, type AuditRecord } from './http/inspect.js';

@@ -7,12 +7,9 @@
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BulwarkError } from '@bulwark/core';
-import { SecLangError, Waf, bundledConfig, createMetricsServer, createWafProxy, echoBackend, loadFtwTests, parseFtwOverrides, ruleFilesFor, runFtwTests, runFtwTestsAgainstUrl, type AuditRecord, type FtwOverride, type FtwRunSummary } from '@bulwark/seclang';
+import { SecLangError, Waf, bundledConfig, createMetricsServer, createWafProxy, echoBackend, loadFtwTests, parseFtwOverrides, ruleSetLayout, runFtwTests, runFtwTestsAgainstUrl, type AuditRecord, type FtwOverride, type FtwRunSummary, type RuleSource } from '@bulwark/seclang';
 import { EXIT_INPUT_ERROR, EXIT_OK } from '../exit-codes.js';
 
 interface RuleFlags {
@@ -47,26 +44,24 @@ function hostPort(text: string, flag: string): { host: string; port: number } {
   return { host: (m[1] ?? m[2]) as string, port: Number(m[3]) };
 }
 
-/** Settings that go between the CRS setup and the rules. */
-async function siteSettings(flags: RuleFlags): Promise<string[]> {
+/** Settings that go between the CRS setup and the rules, as inline SecLang. */
+function siteSettings(flags: RuleFlags): string {
   const lines: string[] = [];
   if (flags.detectionOnly) lines.push('SecRuleEngine DetectionOnly');
   if (flags.paranoia !== undefined) {
     if (!/^[1-4]$/.test(flags.paranoia)) throw new BulwarkError('USAGE', '--paranoia', `'${flags.paranoia}' is not a paranoia level (1-4)`);
     lines.push(`SecAction "id:900000,phase:1,pass,nolog,t:none,setvar:tx.blocking_paranoia_level=${flags.paranoia}"`);
   }
-  if (!lines.length) return [];
-  const file = join(tmpdir(), `bulwark-waf-site-${process.pid}.conf`);
-  await writeFile(file, `${lines.join('\n')}\n`);
-  return [file];
+  return lines.join('\n');
 }
 
-async function loadWaf(flags: RuleFlags, profile: string[] = []): Promise<Waf> {
+function loadWaf(flags: RuleFlags, profile: string[] = []): Waf {
   if (!flags.rules.length) throw new BulwarkError('USAGE', '--rules', 'give the rule set: a CRS directory or .conf files');
-  const site = await siteSettings(flags);
+  const site = siteSettings(flags);
   try {
-    const files = [bundledConfig('base.conf'), ...ruleFilesFor(flags.rules, [...profile, ...flags.config, ...site]), ...(flags.virtualPatches ? [bundledConfig('virtual-patches.conf')] : [])];
-    const waf = Waf.fromFiles(files);
+    const { setup, rules } = ruleSetLayout(flags.rules);
+    const sources: RuleSource[] = [bundledConfig('base.conf'), ...setup, ...profile, ...flags.config, ...(site ? [{ text: site }] : []), ...rules, ...(flags.virtualPatches ? [bundledConfig('virtual-patches.conf')] : [])];
+    const waf = Waf.fromSources(sources);
     // A rule whose operator does not compile would silently never match: refuse, as ModSecurity does.
     const [first] = waf.rules.warnings;
     if (first) throw new BulwarkError('MALFORMED_CONFIG', first.split(': ')[0] ?? '--rules', first.split(': ').slice(1).join(': '));
@@ -173,7 +168,7 @@ async function serve(flags: ServeFlags): Promise<number> {
   const workers = Number(flags.workers);
   const listen = hostPort(flags.listen, '--listen');
   const metricsAt = flags.metricsListen ? hostPort(flags.metricsListen, '--metrics-listen') : undefined;
-  const waf = await loadWaf(flags); // loaded in the primary too: a broken rule set fails before any fork
+  const waf = loadWaf(flags); // loaded in the primary too: a broken rule set fails before any fork
   if (workers > 1 && cluster.isPrimary) return servePrimary(flags, workers, waf.rules.ruleCount, metricsAt);
 
   let auditStream: WriteStream | NodeJS.WriteStream | undefined;
@@ -242,7 +237,7 @@ async function test(dir: string, flags: TestFlags): Promise<number> {
     }
     if (!flags.logFile) throw new BulwarkError('USAGE', '--log-file', "--url needs the WAF's JSON audit log to read rule ids from");
   }
-  const waf = url ? undefined : await loadWaf(flags, flags.regressionProfile ? [bundledConfig('crs-regression.conf')] : []);
+  const waf = url ? undefined : loadWaf(flags, flags.regressionProfile ? [bundledConfig('crs-regression.conf')] : []);
   const loaded = loadFtwTests(dir);
   for (const p of loaded.problems) process.stderr.write(`bulwark: ${p.file}: ${p.message}\n`);
   let overrides: FtwOverride[] = [];

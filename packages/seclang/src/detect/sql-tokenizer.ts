@@ -4,6 +4,8 @@
  * punctuation — in one linear pass. It can start inside a quoted string, which is how an
  * injection that breaks out of `'…'` is seen. Shared by `@detectSQLi` and the RASP agent.
  */
+import { isSpace } from '../transform/bytes.js';
+
 export type SqlTokenType = 'string' | 'number' | 'keyword' | 'function' | 'word' | 'logic' | 'compare' | 'operator' | 'open' | 'close' | 'comma' | 'semicolon' | 'dot' | 'comment' | 'variable' | 'other';
 
 export interface SqlToken {
@@ -27,7 +29,6 @@ export const SQL_COMPARE_WORDS = new Set(['like', 'rlike', 'regexp', 'is', 'in',
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 const isWordStart = (c: string | undefined): boolean => c !== undefined && (/[A-Za-z_$]/.test(c) || c.charCodeAt(0) >= 0x80);
 const isWordChar = (c: string | undefined): boolean => c !== undefined && (/[A-Za-z0-9_$]/.test(c) || c.charCodeAt(0) >= 0x80);
-const isSpace = (c: string | undefined): boolean => c !== undefined && (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f' || c === '\xa0');
 
 /** Reads a quoted string from `start` (after the opening quote); `''` and `\x` are escapes. */
 function readString(input: string, start: number, quote: string): { text: string; end: number; closed: boolean } {

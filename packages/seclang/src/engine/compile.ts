@@ -11,6 +11,7 @@ import type { Action, Rule, RuleSet, VariableSelector } from '../model.js';
 import { compileOperator } from '../operator/registry.js';
 import { result } from '../operator/operator.js';
 import { TRANSFORMATIONS, type Transformation } from '../transform/registry.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import { attachRxPrefilters } from './rx-prefilter.js';
 import type { CompiledRule, CompiledRuleSet, CompiledTarget, Disruptive, EngineSettings, KeyMatcher, PhaseItem } from './compiled.js';
 
@@ -84,16 +85,11 @@ export function idMatcher(spec: string): (id: number) => boolean {
   return (id) => parts.some(([lo, hi]) => id >= lo && id <= hi);
 }
 
-const tagMatchers = new Map<string, (tags: readonly string[]) => boolean>();
+const tagMatchers = new BoundedMemo<string, (tags: readonly string[]) => boolean>(10_000);
 
 /** Tags compare as RE2 searches; one matcher per spec for the process (ctl builds them per request). */
 export function tagMatcher(spec: string): (tags: readonly string[]) => boolean {
-  let m = tagMatchers.get(spec);
-  if (!m) {
-    if (tagMatchers.size > 10_000) tagMatchers.clear();
-    tagMatchers.set(spec, (m = buildTagMatcher(spec)));
-  }
-  return m;
+  return tagMatchers.get(spec) ?? tagMatchers.set(spec, buildTagMatcher(spec));
 }
 
 function buildTagMatcher(spec: string): (tags: readonly string[]) => boolean {
@@ -115,29 +111,18 @@ function buildTagMatcher(spec: string): (tags: readonly string[]) => boolean {
   };
 }
 
-const keyMatchers = new Map<string, KeyMatcher>();
+const keyMatchers = new BoundedMemo<string, KeyMatcher>(10_000);
 
 /**
  * One matcher per key regex for the process. Header, cookie and argument names repeat from
  * request to request, so verdicts are remembered (bounded: attacker-chosen names cannot grow it).
  */
 function keyMatcher(source: string): KeyMatcher {
-  let m = keyMatchers.get(source);
-  if (m) return m;
+  const known = keyMatchers.get(source);
+  if (known) return known;
   const re = new RE2(source, 'iu');
-  const memo = new Map<string, boolean>();
-  m = {
-    test(key) {
-      let verdict = memo.get(key);
-      if (verdict === undefined) {
-        if (memo.size >= 4096) memo.clear();
-        memo.set(key, (verdict = re.test(key)));
-      }
-      return verdict;
-    },
-  };
-  keyMatchers.set(source, m);
-  return m;
+  const memo = new BoundedMemo<string, boolean>(4096);
+  return keyMatchers.set(source, { test: (key) => memo.get(key) ?? memo.set(key, re.test(key)) });
 }
 
 export function compileTarget(selector: VariableSelector): CompiledTarget {

@@ -7,20 +7,25 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** `afterSetup` files (site settings such as a paranoia level) go between the setup file and the rules. */
-export function ruleFilesFor(paths: readonly string[], afterSetup: readonly string[] = []): string[] {
-  const files: string[] = [];
+/** The setup files and rule globs `--rules` arguments name, kept apart so site settings can go between. */
+export function ruleSetLayout(paths: readonly string[]): { setup: string[]; rules: string[] } {
+  const setup: string[] = [];
+  const rules: string[] = [];
   for (const p of paths) {
     if (!existsSync(p)) throw new Error(`rules path not found: ${p}`);
     if (!statSync(p).isDirectory()) {
-      files.push(p);
+      rules.push(p);
       continue;
     }
-    const setup = [join(p, 'crs-setup.conf'), join(p, 'crs-setup.conf.example'), join(dirname(p), 'crs-setup.conf'), join(dirname(p), 'crs-setup.conf.example')].find((f) => existsSync(f));
-    if (setup) files.push(setup);
-    files.push(...afterSetup);
-    const rulesDir = existsSync(join(p, 'rules')) && statSync(join(p, 'rules')).isDirectory() ? join(p, 'rules') : p;
-    files.push(join(rulesDir, '*.conf'));
+    const found = [join(p, 'crs-setup.conf'), join(p, 'crs-setup.conf.example'), join(dirname(p), 'crs-setup.conf'), join(dirname(p), 'crs-setup.conf.example')].find((f) => existsSync(f));
+    if (found) setup.push(found);
+    rules.push(join(existsSync(join(p, 'rules')) && statSync(join(p, 'rules')).isDirectory() ? join(p, 'rules') : p, '*.conf'));
   }
-  return files;
+  return { setup, rules };
+}
+
+/** `afterSetup` files (site settings such as a paranoia level) go between the setup files and the rules. */
+export function ruleFilesFor(paths: readonly string[], afterSetup: readonly string[] = []): string[] {
+  const { setup, rules } = ruleSetLayout(paths);
+  return [...setup, ...afterSetup, ...rules];
 }

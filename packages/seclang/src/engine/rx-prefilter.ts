@@ -5,6 +5,7 @@
  * decided without running its own regex; the others run it as before (for captures).
  */
 import RE2 from 're2';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import type { CompiledRule } from './compiled.js';
 
 const MEMO_VALUE_LENGTH = 256;
@@ -36,18 +37,17 @@ export class RxSetGroup {
    * Short values (header values, common parameters) repeat across requests: their answers are
    * remembered, bounded so that attacker-chosen values only lower the hit rate.
    */
-  private readonly memo = new Map<string, Set<number>>();
+  private readonly memo = new BoundedMemo<string, Set<number>>(MEMO_ENTRIES);
 
   /** Indices (into the group's pattern list) of the patterns that match `value`. */
   match(value: string): Set<number> {
-    const remembered = value.length <= MEMO_VALUE_LENGTH ? this.memo.get(value) : undefined;
-    if (remembered) return remembered;
+    if (value.length > MEMO_VALUE_LENGTH) return this.scan(value);
+    return this.memo.get(value) ?? this.memo.set(value, this.scan(value));
+  }
+
+  private scan(value: string): Set<number> {
     const hits = new Set<number>();
     for (const { set, offset } of this.sets) for (const i of set.match(value)) hits.add(offset + i);
-    if (value.length <= MEMO_VALUE_LENGTH) {
-      if (this.memo.size >= MEMO_ENTRIES) this.memo.clear();
-      this.memo.set(value, hits);
-    }
     return hits;
   }
 }

@@ -14,6 +14,9 @@ export function bundledConfig(name: 'base.conf' | 'crs-regression.conf' | 'virtu
   return fileURLToPath(new URL(`../../conf/${name}`, import.meta.url));
 }
 
+/** A rule file or glob, or inline SecLang text. */
+export type RuleSource = string | { text: string };
+
 export class Waf {
   private constructor(readonly rules: CompiledRuleSet) {}
 
@@ -23,8 +26,13 @@ export class Waf {
 
   /** Files in order; each may be a glob (`rules/*.conf`). */
   static fromFiles(files: readonly string[]): Waf {
-    const text = files.map((f) => `Include "${f.replace(/"/g, '\\"')}"`).join('\n');
-    return Waf.fromRuleSet(files.length ? parseRuleSetText(text, `${process.cwd()}/<command line>`) : parseRuleSetFiles([]));
+    return Waf.fromSources(files);
+  }
+
+  /** Files (or globs) and inline SecLang text, in order: site settings need no file of their own. */
+  static fromSources(sources: readonly RuleSource[]): Waf {
+    const text = sources.map((s) => (typeof s === 'string' ? `Include "${s.replace(/"/g, '\\"')}"` : s.text)).join('\n');
+    return Waf.fromRuleSet(sources.length ? parseRuleSetText(text, `${process.cwd()}/<command line>`) : parseRuleSetFiles([]));
   }
 
   static fromText(text: string, file = '<inline>'): Waf {

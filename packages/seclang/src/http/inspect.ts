@@ -1,10 +1,11 @@
 /**
- * Node `http` glue shared by the proxy and the middlewares: a request head from an
- * IncomingMessage (raw header pairs, so repeated headers stay separate), reading a body
- * within a limit, the 403 page with its request id, and the audit record of a transaction.
+ * Node `http` glue shared by the proxy and the middlewares: a Transaction and a request head
+ * from an IncomingMessage (raw header pairs, so repeated headers stay separate), reading a
+ * body, the 403 page with its request id, and the audit record of a transaction.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Interruption, MatchedRule, Transaction } from '../engine/transaction.js';
+import type { Waf } from '../engine/waf.js';
 import type { RequestHead } from '../request/collections.js';
 
 export function requestHead(req: IncomingMessage): RequestHead {
@@ -17,29 +18,27 @@ export function requestHead(req: IncomingMessage): RequestHead {
   return { method, uri, protocol, line: `${method} ${uri} ${protocol}`, headers };
 }
 
-export interface BodyRead {
-  body: Buffer;
-  /** More than `limit` bytes were sent; `body` holds the first `limit`. */
-  truncated: boolean;
-  /** Every chunk as received (the whole body even when truncated), for forwarding. */
-  chunks: Buffer[];
-}
-
-/** Reads a request or response stream, keeping at most `limit` bytes for inspection. */
-export function readBody(stream: NodeJS.ReadableStream, limit: number, keepAll = true): Promise<BodyRead> {
+/**
+ * Reads a whole request or response stream. The Transaction applies the body limits
+ * (SecRequestBodyLimit + its action, SecResponseBodyLimit) to what it is given.
+ */
+export function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (keepAll || size <= limit) chunks.push(chunk);
-    });
-    stream.on('end', () => {
-      const all = Buffer.concat(chunks);
-      resolve({ body: all.length > limit ? all.subarray(0, limit) : all, truncated: size > limit, chunks });
-    });
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);
   });
+}
+
+/** A Transaction for a request, with the connection's addresses. */
+export function transactionFor(waf: Waf, req: IncomingMessage): Transaction {
+  return waf.newTransaction({ remoteAddr: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort ?? 0, serverPort: req.socket.localPort ?? 0 });
+}
+
+/** Whether the request carries a body, whatever its method (a GET with one is inspected too). */
+export function hasRequestBody(req: IncomingMessage): boolean {
+  return (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 export function sendBlocked(res: ServerResponse, interruption: Interruption, requestId: string): void {

@@ -8,7 +8,7 @@ import { IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Waf } from '../engine/waf.js';
 import type { Transaction } from '../engine/transaction.js';
-import { auditRecord, readBody, requestHead, sendBlocked, type AuditRecord } from './inspect.js';
+import { auditRecord, hasRequestBody, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
 
 export interface MiddlewareOptions {
   audit?: (record: AuditRecord) => void;
@@ -16,17 +16,15 @@ export interface MiddlewareOptions {
 
 /** Runs phases 1 and 2; the body, when inspected, is returned for replay. */
 async function inspectRequest(waf: Waf, req: IncomingMessage): Promise<{ tx: Transaction; body?: Buffer }> {
-  const tx = waf.newTransaction({ remoteAddr: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort ?? 0, serverPort: req.socket.localPort ?? 0 });
+  const tx = transactionFor(waf, req);
   if (tx.processRequestHeaders(requestHead(req))) return { tx };
-  const settings = waf.rules.settings;
-  if (!settings.requestBodyAccess) {
+  if (!waf.rules.settings.requestBodyAccess) {
     tx.processRequestBody();
     return { tx };
   }
-  const read = await readBody(req, settings.requestBodyLimit);
-  if (read.truncated && settings.requestBodyLimitAction === 'Reject' && tx.mode === 'On') tx.interruption = { ruleId: 0, action: 'deny', status: 413 };
-  else tx.processRequestBody(read.body);
-  return { tx, body: Buffer.concat(read.chunks) };
+  const body = await readBody(req);
+  tx.processRequestBody(body);
+  return { tx, body };
 }
 
 /** A genuine IncomingMessage carrying the original head and the already-read body. */
@@ -115,12 +113,11 @@ export function wafFastify(waf: Waf, options: MiddlewareOptions = {}): (fastify:
   const plugin = (fastify: FastifyLike, _opts: unknown, done: (err?: Error) => void): void => {
     fastify.addHook('onRequest', (request, reply, next) => {
       const req = request.raw as WithTx;
-      const tx = waf.newTransaction({ remoteAddr: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort ?? 0, serverPort: req.socket.localPort ?? 0 });
+      const tx = transactionFor(waf, req);
       req[TX] = tx;
       const interruption = tx.processRequestHeaders(requestHead(req));
       // Without a body, phase 2 runs now (preParsing only runs for requests with one).
-      const noBody = !req.headers['content-length'] && !req.headers['transfer-encoding'];
-      const stop = interruption ?? (noBody || !waf.rules.settings.requestBodyAccess ? tx.processRequestBody() : undefined);
+      const stop = interruption ?? (!hasRequestBody(req) || !waf.rules.settings.requestBodyAccess ? tx.processRequestBody() : undefined);
       if (stop) {
         reply.hijack();
         sendBlocked(reply.raw, stop, tx.id);
@@ -133,15 +130,14 @@ export function wafFastify(waf: Waf, options: MiddlewareOptions = {}): (fastify:
       const req = request.raw as WithTx;
       const tx = req[TX];
       if (!tx || !waf.rules.settings.requestBodyAccess) return payload;
-      const read = await readBody(payload, waf.rules.settings.requestBodyLimit);
-      const stop = read.truncated && waf.rules.settings.requestBodyLimitAction === 'Reject' && tx.mode === 'On' ? (tx.interruption = { ruleId: 0, action: 'deny', status: 413 }) : tx.processRequestBody(read.body);
+      const body = await readBody(payload);
+      const stop = tx.processRequestBody(body);
       if (stop) {
         reply.hijack();
         sendBlocked(reply.raw, stop, tx.id);
         audit(options, tx, req, stop.status);
         return new Readable({ read() {} });
       }
-      const body = Buffer.concat(read.chunks);
       const replay = Readable.from(body.length ? [body] : []) as Readable & { receivedEncodedLength?: number };
       replay.receivedEncodedLength = body.length;
       return replay;

@@ -8,7 +8,7 @@
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Waf } from '../engine/waf.js';
-import { auditRecord, readBody, requestHead, sendBlocked, type AuditRecord } from './inspect.js';
+import { auditRecord, hasRequestBody, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
 import { WafMetrics } from './metrics.js';
 
 export interface ProxyOptions {
@@ -55,7 +55,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
         engineTime += process.hrtime.bigint() - t;
       }
     };
-    const tx = waf.newTransaction({ remoteAddr: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort ?? 0, serverPort: req.socket.localPort ?? 0 });
+    const tx = transactionFor(waf, req);
     const head = requestHead(req);
     const client = req.socket.remoteAddress ?? '';
     const finish = (status: number): void => {
@@ -75,23 +75,15 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     };
 
     if (timed(() => tx.processRequestHeaders(head))) return block();
-    // Any method may carry a body (a GET with one must not slip past inspection).
-    const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-    const inspectBody = settings.requestBodyAccess && hasBody;
-    let bodyChunks: Buffer[] | undefined;
-    if (inspectBody) {
-      const read = await readBody(req, settings.requestBodyLimit);
-      if (read.truncated && settings.requestBodyLimitAction === 'Reject' && tx.mode === 'On') {
-        tx.interruption = { ruleId: 0, action: 'deny', status: 413 };
-        return block();
-      }
-      bodyChunks = read.chunks;
-      if (timed(() => tx.processRequestBody(read.body))) return block();
+    let body: Buffer | undefined;
+    if (settings.requestBodyAccess && hasRequestBody(req)) {
+      body = await readBody(req);
+      if (timed(() => tx.processRequestBody(body))) return block();
     } else if (timed(() => tx.processRequestBody())) return block();
 
     const extra: Record<string, string> = { 'x-request-id': tx.id, 'x-forwarded-for': client, 'x-forwarded-proto': 'http' };
     const headers = forwardHeaders(req.rawHeaders, extra);
-    if (bodyChunks) headers.push(['content-length', String(bodyChunks.reduce((n, c) => n + c.length, 0))]);
+    if (body) headers.push(['content-length', String(body.length)]);
     else if (req.headers['content-length']) headers.push(['content-length', req.headers['content-length']]);
     else if (req.headers['transfer-encoding']) headers.push(['transfer-encoding', 'chunked']);
     const upstreamReq = httpRequest({ protocol: options.upstream.protocol, hostname: options.upstream.hostname, port: options.upstream.port, method: req.method, path: req.url, headers: headers.flat(), agent });
@@ -116,11 +108,10 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
         // The request id goes back on every response, so a client (or `waf test --url`) can find the audit line.
         const outHeaders = forwardHeaders(upstreamRes.rawHeaders, { 'x-request-id': tx.id });
         if (tx.wantsResponseBody()) {
-          const read = await readBody(upstreamRes, settings.responseBodyLimit);
-          if (timed(() => tx.processResponseBody(read.body))) return block();
-          const body = Buffer.concat(read.chunks);
-          res.writeHead(status, [...outHeaders, ['content-length', String(body.length)]].flat());
-          res.end(body);
+          const responseBody = await readBody(upstreamRes);
+          if (timed(() => tx.processResponseBody(responseBody))) return block();
+          res.writeHead(status, [...outHeaders, ['content-length', String(responseBody.length)]].flat());
+          res.end(responseBody);
         } else {
           timed(() => tx.processResponseBody());
           if (tx.interruption) {
@@ -135,10 +126,8 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
         finish(status);
       })();
     });
-    if (bodyChunks) {
-      for (const c of bodyChunks) upstreamReq.write(c);
-      upstreamReq.end();
-    } else req.pipe(upstreamReq);
+    if (body) upstreamReq.end(body);
+    else req.pipe(upstreamReq);
   };
 
   const server = createServer({ keepAlive: true }, (req, res) => {

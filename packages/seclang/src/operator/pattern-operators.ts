@@ -7,23 +7,17 @@ import { isAbsolute, join } from 'node:path';
 import RE2 from 're2';
 import { toBytes } from '../transform/bytes.js';
 import { AhoCorasick } from '../util/aho-corasick.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import { hasMacro, result, type CompiledOperator, type OperatorFactory } from './operator.js';
 
 /** Patterns built from macros at run time (`^%{tx.allowed_methods}$`): compiled once per text. */
-const expanded = new Map<string, RE2>();
+const expanded = new BoundedMemo<string, RE2>(1000);
 
 function compileRx(pattern: string): RE2 {
   return new RE2(pattern, 'su');
 }
 
-function compileExpanded(pattern: string): RE2 {
-  let re = expanded.get(pattern);
-  if (!re) {
-    if (expanded.size > 1000) expanded.clear();
-    expanded.set(pattern, (re = compileRx(pattern)));
-  }
-  return re;
-}
+const compiledExpansion = (pattern: string): RE2 => expanded.get(pattern) ?? expanded.set(pattern, compileRx(pattern));
 
 const exec = (re: RE2, value: string): ReturnType<CompiledOperator> => {
   const m = re.exec(value);
@@ -36,20 +30,12 @@ const exec = (re: RE2, value: string): ReturnType<CompiledOperator> => {
  * attacker-chosen values only lower the hit rate.
  */
 function rememberingTest(re: RE2): CompiledOperator {
-  const memo = new Map<string, boolean>();
-  return (value) => {
-    if (value.length > 256) return result(re.test(value));
-    let verdict = memo.get(value);
-    if (verdict === undefined) {
-      if (memo.size >= 1024) memo.clear();
-      memo.set(value, (verdict = re.test(value)));
-    }
-    return result(verdict);
-  };
+  const memo = new BoundedMemo<string, boolean>(1024);
+  return (value) => result(value.length > 256 ? re.test(value) : (memo.get(value) ?? memo.set(value, re.test(value))));
 }
 
 const rx: OperatorFactory = (argument, ctx) => {
-  if (hasMacro(argument)) return (value, env) => exec(compileExpanded(env.expand(argument)), value);
+  if (hasMacro(argument)) return (value, env) => exec(compiledExpansion(env.expand(argument)), value);
   const re = compileRx(argument);
   const test = rememberingTest(re);
   if (ctx.wantCaptures === false) return test;
