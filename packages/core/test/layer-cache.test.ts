@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ const analysis = (n: number): LayerAnalysis => ({
   diffId: `sha256:${String(n).padStart(64, '0')}`,
   size: n,
   compression: 'gzip',
-  entries: Array.from({ length: 200 }, (_, i) => ({ p: `usr/lib/file-${n}-${i}-${Math.random()}`, t: 'f' as const, s: i })),
+  entries: Array.from({ length: 200 }, (_, i) => ({ p: `usr/lib/file-${n}-${i}-${createHash('sha256').update(`${n}/${i}`).digest('hex')}`, t: 'f' as const, s: i })),
   whiteouts: [],
   opaqueDirs: [],
   results: [],
@@ -44,7 +45,8 @@ describe('LayerCache', () => {
     // Age the entries: 1 oldest, 3 newest; then use 1 so it becomes the most recent.
     files.forEach((f, i) => utimesSync(join(dir, 'layers', f), 1000 + i, 1000 + i));
     const sizes = files.map((f) => statSync(join(dir, 'layers', f)).size);
-    const capped = new LayerCache(dir, Math.max(...sizes) * 2 + 10, 'v1');
+    // Room for two entries but not three (sizes differ by a few bytes at most: same shape, hashed names).
+    const capped = new LayerCache(dir, Math.max(...sizes) * 2.5, 'v1');
     const hit = capped.get(analysis(1).diffId);
     expect(hit).toBeDefined();
     capped.put(analysis(4)); // over the cap: the two least recently used go
