@@ -126,7 +126,8 @@ function keyMatcher(source: string): KeyMatcher {
 }
 
 export function compileTarget(selector: VariableSelector): CompiledTarget {
-  return selector.keyRegex === undefined ? { selector } : { selector, keyRegex: keyMatcher(selector.keyRegex) };
+  const lowerKey = selector.key?.toLowerCase();
+  return { selector, ...(selector.keyRegex !== undefined ? { keyRegex: keyMatcher(selector.keyRegex) } : {}), ...(lowerKey !== undefined ? { lowerKey } : {}) };
 }
 
 interface Defaults {

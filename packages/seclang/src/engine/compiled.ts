@@ -16,6 +16,8 @@ export interface CompiledTarget {
   selector: VariableSelector;
   /** `ARGS:/regex/` keys, compiled (case-insensitive, verdicts remembered per key). */
   keyRegex?: KeyMatcher;
+  /** The selector's key in lower case (collections match keys case-insensitively). */
+  lowerKey?: string;
 }
 
 export type Disruptive = 'deny' | 'drop' | 'block' | 'pass' | 'allow' | 'redirect';

@@ -4,7 +4,7 @@
  * SecRuleUpdateTarget* and from `ctl:ruleRemoveTarget*`), XML nodes, and macro expansion
  * (`%{tx.score}`, `%{MATCHED_VAR}`, `%{rule.id}`, `%{REQUEST_HEADERS.host}`).
  */
-import type { Collection } from '../request/collections.js';
+import type { Collection, Entry } from '../request/collections.js';
 import type { CompiledRule, CompiledTarget } from './compiled.js';
 
 /** One value a rule looks at: `ARGS:id` → `1 OR 1=1`. */
@@ -41,33 +41,47 @@ function xmlValues(source: VariableSource, key: string | undefined): string[] {
   return source.xml.text;
 }
 
-export function resolveTarget(source: VariableSource, target: CompiledTarget, exclusions: readonly CompiledTarget[]): TargetValue[] {
+/** How rules see one collection entry; made once per entry (and kept in step by `Collection.set`). */
+function entryView(name: string, e: Entry, stable: boolean): TargetValue {
+  const view = e.view;
+  if (view !== undefined && view.collection === name) return view;
+  const made = { name: `${name}:${e.key}`, value: e.value, stable, collection: name };
+  e.view = made;
+  return made;
+}
+
+/** Appends the values `target` selects to `out` (no intermediate arrays: this runs for every rule). */
+export function resolveTarget(source: VariableSource, target: CompiledTarget, exclusions: readonly CompiledTarget[], out: TargetValue[]): void {
   const { name, key, count } = target.selector;
   if (name === 'XML') {
-    const values = xmlValues(source, key).map((value) => ({ name: `XML:${key ?? '/*'}`, value, stable: true }));
-    return count ? [{ name: `&XML`, value: String(values.length), stable: false }] : values;
+    const values = xmlValues(source, key);
+    if (count) out.push({ name: `&XML`, value: String(values.length), stable: false });
+    else for (const value of values) out.push({ name: `XML:${key ?? '/*'}`, value, stable: true });
+    return;
   }
   const collection = source.collections.get(name);
   if (!collection) {
-    const value = exclusions.some((ex) => ex.selector.name === name) ? undefined : source.scalars.get(name);
-    if (count) return [{ name: `&${name}`, value: value === undefined ? '0' : '1', stable: false }];
-    return value === undefined ? [] : [{ name, value, stable: !VOLATILE_SCALARS.has(name) }];
+    const value = exclusions.length > 0 && exclusions.some((ex) => ex.selector.name === name) ? undefined : source.scalars.get(name);
+    if (count) out.push({ name: `&${name}`, value: value === undefined ? '0' : '1', stable: false });
+    else if (value !== undefined) out.push({ name, value, stable: !VOLATILE_SCALARS.has(name) });
+    return;
   }
   const stable = !VOLATILE.has(name);
-  let entries = key !== undefined ? collection.get(key) : collection.entries;
-  if (target.keyRegex) {
-    const re = target.keyRegex;
-    entries = entries.filter((e) => re.test(e.key));
+  const entries = key !== undefined ? collection.getLower(target.lowerKey ?? key.toLowerCase()) : collection.entries;
+  const re = target.keyRegex;
+  let selected = 0;
+  for (const e of entries) {
+    if ((re && !re.test(e.key)) || (exclusions.length > 0 && excluded(name, e.key, exclusions))) continue;
+    selected++;
+    if (!count) out.push(entryView(name, e, stable));
   }
-  const values: TargetValue[] = [];
-  for (const e of entries) if (!excluded(name, e.key, exclusions)) values.push({ name: `${name}:${e.key}`, value: e.value, stable });
-  return count ? [{ name: `&${name}${key !== undefined ? `:${key}` : ''}`, value: String(values.length), stable: false }] : values;
+  if (count) out.push({ name: `&${name}${key !== undefined ? `:${key}` : ''}`, value: String(selected), stable: false });
 }
 
-export function resolveTargets(source: VariableSource, rule: CompiledRule, extraExclusions: readonly CompiledTarget[]): TargetValue[] {
+/** Every value a rule looks at, appended to `out` (a fresh array unless the caller reuses one). */
+export function resolveTargets(source: VariableSource, rule: CompiledRule, extraExclusions: readonly CompiledTarget[], out: TargetValue[] = []): TargetValue[] {
   const exclusions = extraExclusions.length ? [...rule.exclusions, ...extraExclusions] : rule.exclusions;
-  const out: TargetValue[] = [];
-  for (const t of rule.targets) out.push(...resolveTarget(source, t, exclusions));
+  for (const t of rule.targets) resolveTarget(source, t, exclusions, out);
   return out;
 }
 
@@ -86,7 +100,8 @@ export function expandMacros(text: string, source: VariableSource, rule?: Compil
       if (field === 'logdata') return rule.logdata ?? '';
       return '';
     }
-    const values = resolveTarget(source, { selector: { name, ...(key !== undefined ? { key } : {}), count: false, exclude: false } }, []);
+    const values: TargetValue[] = [];
+    resolveTarget(source, { selector: { name, ...(key !== undefined ? { key } : {}), count: false, exclude: false } }, [], values);
     return values[0]?.value ?? '';
   });
 }

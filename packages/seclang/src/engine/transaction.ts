@@ -66,6 +66,7 @@ export class Transaction {
   private readonly matchedVarNames = new Collection();
   /** Resolved targets of stable request data, shared by every rule that names them the same way. */
   private readonly targetCache = new Map<string, TargetValue[]>();
+  private readonly scratch: TargetValue[] = [];
 
   constructor(
     private readonly rules: CompiledRuleSet,
@@ -345,7 +346,13 @@ export class Transaction {
 
   private evaluateLink(rule: CompiledRule, head: CompiledRule): boolean {
     const extra = this.controls.removedTargets.length ? this.removedTargetsFor(head) : NO_EXCLUSIONS;
-    const targets = rule.targets.length === 0 ? NO_TARGET : extra.length || !rule.targetCacheKey ? resolveTargets(this.source, rule, extra) : this.cachedTargets(rule, rule.targetCacheKey);
+    let targets: TargetValue[];
+    if (rule.targets.length === 0) targets = NO_TARGET;
+    else if (extra.length || !rule.targetCacheKey) {
+      // Values that may change between rules: resolved into one reused array (nothing below resolves again while it is read).
+      this.scratch.length = 0;
+      targets = resolveTargets(this.source, rule, extra, this.scratch);
+    } else targets = this.cachedTargets(rule, rule.targetCacheKey);
     let matched = false;
     for (const target of targets) {
       if (rule.multiMatch) {

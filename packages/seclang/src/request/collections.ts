@@ -13,7 +13,11 @@ import type { RawRequest } from './raw-request.js';
 export interface Entry {
   key: string;
   value: string;
+  /** How rules see this entry (`ARGS:id` → value), made once by the engine and kept in step with `value`. */
+  view?: { name: string; value: string; stable: boolean; collection: string };
 }
+
+const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
 
 /** An ordered multi-map (a key may repeat: `?a=1&a=2`), looked up case-insensitively. */
 export class Collection {
@@ -27,14 +31,21 @@ export class Collection {
     if (list) list.push(entry);
     else this.index.set(k, [entry]);
   }
-  get(key: string): Entry[] {
-    return this.index.get(key.toLowerCase()) ?? [];
+  get(key: string): readonly Entry[] {
+    return this.index.get(key.toLowerCase()) ?? NO_ENTRIES;
+  }
+  /** `get` for a key already in lower case (compiled selectors keep one). */
+  getLower(lowerKey: string): readonly Entry[] {
+    return this.index.get(lowerKey) ?? NO_ENTRIES;
   }
   /** Replaces every entry under `key` with one (TX semantics). */
   set(key: string, value: string): void {
     const existing = this.index.get(key.toLowerCase());
-    if (existing && existing.length === 1) (existing[0] as Entry).value = value;
-    else {
+    if (existing && existing.length === 1) {
+      const entry = existing[0] as Entry;
+      entry.value = value;
+      if (entry.view) entry.view.value = value;
+    } else {
       this.remove(key);
       this.add(key, value);
     }

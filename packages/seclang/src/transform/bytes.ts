@@ -14,5 +14,12 @@ export function unicodeToByte(code: number): string {
   return String.fromCharCode(code >= 0xff01 && code <= 0xff5e ? code - 0xfee0 : code & 0xff);
 }
 
+/** True when `input` holds no character `interesting` accepts: the transformation may return it as is. */
+export function noneOf(input: string, interesting: (code: number) => boolean): boolean {
+  for (let i = 0; i < input.length; i++) if (interesting(input.charCodeAt(i))) return false;
+  return true;
+}
+
 /** Whitespace as the ModSecurity transformations see it, including the non-breaking space. */
+export const isSpaceCode = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
 export const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f' || c === '\xa0';

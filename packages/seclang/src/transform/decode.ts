@@ -7,6 +7,7 @@ import { isHex, isOctal, unicodeToByte } from './bytes.js';
 const hex = (s: string): number => Number.parseInt(s, 16);
 
 function percentDecode(input: string, unicode: boolean): string {
+  if (!input.includes('%') && !input.includes('+')) return input;
   let out = '';
   for (let i = 0; i < input.length; i++) {
     const c = input[i] as string;
@@ -46,6 +47,7 @@ function numericEntity(input: string, i: number): { value: string; length: numbe
 }
 
 export function htmlEntityDecode(input: string): string {
+  if (!input.includes('&')) return input;
   let out = '';
   for (let i = 0; i < input.length; i++) {
     const c = input[i] as string;
@@ -92,6 +94,7 @@ type Escape = { value: string; length: number } | undefined;
  * does not recognise, and a trailing backslash, stay as written.
  */
 function decodeEscapes(input: string, decode: (input: string, i: number) => Escape): string {
+  if (!input.includes('\\')) return input;
   let out = '';
   for (let i = 0; i < input.length; i++) {
     const escape = input[i] === '\\' && i + 1 < input.length ? decode(input, i) : undefined;
@@ -112,6 +115,7 @@ export const jsDecode = (input: string): string =>
   });
 
 export function cssDecode(input: string): string {
+  if (!input.includes('\\')) return input;
   let out = '';
   for (let i = 0; i < input.length; i++) {
     const c = input[i] as string;

@@ -3,7 +3,7 @@
  * digests (as raw bytes, as ModSecurity produces them) and the length in bytes.
  */
 import { createHash } from 'node:crypto';
-import { toBytes } from './bytes.js';
+import { noneOf, toBytes } from './bytes.js';
 
 export const hexEncode = (input: string): string => toBytes(input).toString('hex');
 export const base64Encode = (input: string): string => toBytes(input).toString('base64');
@@ -15,6 +15,7 @@ const cont = (c: number | undefined): boolean => c !== undefined && (c & 0xc0) =
 
 /** Valid multi-byte UTF-8 sequences become `%uHHHH` (lower-case hex); other bytes stay. */
 export function utf8toUnicode(input: string): string {
+  if (noneOf(input, (c) => c >= 0xc2)) return input;
   let out = '';
   for (let i = 0; i < input.length; i++) {
     const b = input.charCodeAt(i);

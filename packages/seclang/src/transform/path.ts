@@ -4,6 +4,8 @@
  */
 export function normalizePath(input: string): string {
   if (input === '') return '';
+  // Nothing to collapse: no empty, `.` or `..` segment.
+  if (!input.includes('//') && !/(?:^|\/)\.\.?(?:\/|$)/.test(input)) return input;
   const absolute = input.startsWith('/');
   const trailing = /\/(?:\.{1,2})?$/.test(input) && input !== '/';
   const out: string[] = [];

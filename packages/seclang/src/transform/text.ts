@@ -2,7 +2,7 @@
  * Text transformations: ASCII case, whitespace and NUL handling, comment removal and the
  * `cmdLine` normalisation of shell command lines (deobfuscation of `c^m"d"`, `/bin//sh` …).
  */
-import { isSpace } from './bytes.js';
+import { isSpace, isSpaceCode, noneOf } from './bytes.js';
 
 export const lowercase = (input: string): string => input.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 export const uppercase = (input: string): string => input.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
@@ -10,12 +10,14 @@ export const removeNulls = (input: string): string => input.replaceAll('\0', '')
 export const replaceNulls = (input: string): string => input.replaceAll('\0', ' ');
 
 export function removeWhitespace(input: string): string {
+  if (noneOf(input, isSpaceCode)) return input;
   let out = '';
   for (const c of input) if (!isSpace(c)) out += c;
   return out;
 }
 
 export function compressWhitespace(input: string): string {
+  if (noneOf(input, (c) => c !== 0x20 && isSpaceCode(c)) && !input.includes('  ')) return input;
   let out = '';
   let inSpace = false;
   for (const c of input) {
@@ -46,6 +48,7 @@ export const trim = (input: string): string => trimEnd(trimStart(input));
 
 /** Each C comment `/* … *\/` (also an unterminated one at the end) becomes one space. */
 export function replaceComments(input: string): string {
+  if (!input.includes('/*')) return input;
   let out = '';
   let i = 0;
   while (i < input.length) {
@@ -61,6 +64,7 @@ export function replaceComments(input: string): string {
 
 /** Drops the comment markers `/*`, `*\/`, `--` and `#`, keeping what they enclose. */
 export function removeCommentsChar(input: string): string {
+  if (!input.includes('/*') && !input.includes('*/') && !input.includes('--') && !input.includes('#')) return input;
   let out = '';
   for (let i = 0; i < input.length; i++) {
     const pair = input.slice(i, i + 2);
@@ -74,7 +78,11 @@ export function removeCommentsChar(input: string): string {
  * Windows and Unix command-line normalisation: drop `\ " ' ^`, drop spaces before `/` and
  * `(`, turn `,` and `;` into spaces, collapse whitespace, lower-case.
  */
+/** Characters `cmdLine` drops, changes or acts on (a space alone between two words is kept as it is). */
+const cmdLineChanges = (c: number): boolean => c === 0x5c || c === 0x22 || c === 0x27 || c === 0x5e || c === 0x2c || c === 0x3b || (c >= 0x41 && c <= 0x5a) || (c !== 0x20 && isSpaceCode(c));
+
 export function cmdLine(input: string): string {
+  if (noneOf(input, cmdLineChanges) && !/^ | $| {2}| [/(]/.test(input)) return input;
   let out = '';
   let pendingSpace = false;
   for (const c of input) {
