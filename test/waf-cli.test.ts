@@ -3,7 +3,7 @@
  * listed, exit codes), malformed rule files as one line with exit 2, and the reverse proxy in
  * front of a live upstream on loopback.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -116,4 +116,50 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
       upstream.close();
     }
   }, 60_000);
+
+  it('--workers: SIGTERM after proxied traffic stops primary and workers quietly; a killed primary leaves no orphans', async () => {
+    const upstream = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstreamPort = (upstream.address() as AddressInfo).port;
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const start = async (): Promise<{ child: ReturnType<typeof spawn>; workers: number[]; port: number; stderr: () => string }> => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [CLI, 'waf', '--listen', `127.0.0.1:${port}`, '--upstream', `http://127.0.0.1:${upstreamPort}`, '--rules', CRS, '--workers', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      await ready(child);
+      const workers = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+      return { child, workers, port, stderr: () => stderr };
+    };
+    // Traffic leaves keep-alive sockets to the upstream open in the workers.
+    const traffic = (port: number): Promise<void[]> =>
+      Promise.all(Array.from({ length: 8 }, () => new Promise<void>((ok, fail) => request({ host: '127.0.0.1', port, path: '/?id=1', headers: { host: 'shop.example', 'user-agent': 'Mozilla/5.0', accept: 'text/html' } }, (res) => res.resume().on('end', ok)).on('error', fail).end())));
+    try {
+      const a = await start();
+      expect(a.workers).toHaveLength(2);
+      await traffic(a.port);
+      const exited = new Promise<number | null>((ok) => a.child.on('exit', (code) => ok(code)));
+      a.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await new Promise((r) => setTimeout(r, 1500)); // past the workers' metrics timer
+      expect(a.workers.filter(alive)).toEqual([]);
+      expect(a.stderr()).not.toMatch(/Error|\n\s+at /);
+
+      const b = await start();
+      await traffic(b.port);
+      b.child.kill('SIGKILL');
+      for (let i = 0; i < 100 && b.workers.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(b.workers.filter(alive)).toEqual([]);
+      expect(b.stderr()).not.toMatch(/Error|\n\s+at /);
+    } finally {
+      upstream.close();
+    }
+  }, 90_000);
 });

@@ -178,12 +178,17 @@ async function serve(flags: ServeFlags): Promise<number> {
   await new Promise<void>((resolve, reject) => proxy.server.once('error', reject).listen(listen.port, listen.host, resolve));
   if (cluster.isWorker) {
     // Report counters to the primary, which serves /metrics for all workers.
-    const timer = setInterval(() => process.send?.({ bulwarkMetrics: proxy.metrics.render() }), 1000);
+    // Sends are dropped once the channel is closed (the primary is going or gone), never thrown.
+    const toPrimary = (message: object): void => void (process.connected && process.send?.(message, undefined, {}, () => undefined));
+    const timer = setInterval(() => toPrimary({ bulwarkMetrics: proxy.metrics.render() }), 1000);
     timer.unref();
-    process.send?.({ bulwarkReady: true });
-    await untilSignal();
+    toPrimary({ bulwarkReady: true });
+    // A worker whose primary died (even by SIGKILL) stops too, instead of serving on unsupervised.
+    const primaryGone = new Promise<void>((resolve) => process.once('disconnect', () => resolve()));
+    await Promise.race([untilSignal(), primaryGone]);
+    clearInterval(timer);
     await proxy.close();
-    cluster.worker?.disconnect(); // the IPC channel would keep the worker alive
+    if (process.connected) cluster.worker?.disconnect(); // the IPC channel would keep the worker alive
     return EXIT_OK;
   }
   const metricsServer = metricsAt ? createMetricsServer(proxy.metrics) : undefined;
