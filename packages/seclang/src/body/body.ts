@@ -3,14 +3,14 @@
  * Content-Type in, the variables it yields out — arguments, uploaded files, part headers, XML
  * nodes — or an error message (REQBODY_ERROR) when the body does not parse.
  */
-import type { Entry } from '../request/collections.js';
+import type { Field } from '../request/collections.js';
 
 export interface BodyVariables {
-  args: Entry[];
+  args: Field[];
   /** FILES: field name → client file name; sizes in FILES_SIZES. */
   files: { name: string; filename: string; size: number }[];
   /** MULTIPART_PART_HEADERS: field name → each header line of its part. */
-  partHeaders: Entry[];
+  partHeaders: Field[];
   /** XML text nodes (`XML:/*`) and attribute values (`XML://@*`). */
   xml?: { text: string[]; attributes: string[] };
   /** Processor-specific flags (MULTIPART_STRICT_ERROR, MULTIPART_UNMATCHED_BOUNDARY, …). */

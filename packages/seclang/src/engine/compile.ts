@@ -126,8 +126,12 @@ function keyMatcher(source: string): KeyMatcher {
 }
 
 export function compileTarget(selector: VariableSelector): CompiledTarget {
-  const lowerKey = selector.key?.toLowerCase();
-  return { selector, ...(selector.keyRegex !== undefined ? { keyRegex: keyMatcher(selector.keyRegex) } : {}), ...(lowerKey !== undefined ? { lowerKey } : {}) };
+  // Every target (and its selector) has the same fields in the same order: one hidden class for the hot paths.
+  return {
+    selector: { name: selector.name, key: selector.key, keyRegex: selector.keyRegex, count: selector.count, exclude: selector.exclude },
+    keyRegex: selector.keyRegex !== undefined ? keyMatcher(selector.keyRegex) : undefined,
+    lowerKey: selector.key?.toLowerCase(),
+  };
 }
 
 interface Defaults {
@@ -157,6 +161,22 @@ function compileRule(rule: Rule, phase: number, defaults: Defaults | undefined, 
     perMatch: [],
     log: true,
     tags: [],
+    // Optional fields exist from the start (undefined), so every rule object has one shape.
+    targetCacheKey: undefined,
+    operatorError: undefined,
+    rxSource: undefined,
+    rxNegated: undefined,
+    rxPrefilter: undefined,
+    disruptive: undefined,
+    allowScope: undefined,
+    status: undefined,
+    redirect: undefined,
+    msg: undefined,
+    logdata: undefined,
+    severity: undefined,
+    skipAfter: undefined,
+    skip: undefined,
+    chained: undefined,
   };
   if (rule.operator.name === 'rx') {
     compiled.rxSource = rule.operator.argument;

@@ -25,12 +25,12 @@ export interface VariableSource {
 const VOLATILE = new Set(['TX', 'MATCHED_VARS', 'MATCHED_VARS_NAMES', 'IP', 'GLOBAL', 'SESSION', 'USER', 'ENV']);
 const VOLATILE_SCALARS = new Set(['MATCHED_VAR', 'MATCHED_VAR_NAME', 'HIGHEST_SEVERITY', 'REQBODY_PROCESSOR', 'DURATION']);
 
-function excluded(name: string, key: string, exclusions: readonly CompiledTarget[]): boolean {
+function excluded(name: string, entry: Entry, exclusions: readonly CompiledTarget[]): boolean {
   for (const ex of exclusions) {
     if (ex.selector.name !== name) continue;
     if (ex.keyRegex) {
-      if (ex.keyRegex.test(key)) return true;
-    } else if (ex.selector.key === undefined || ex.selector.key.toLowerCase() === key.toLowerCase()) return true;
+      if (ex.keyRegex.test(entry.key)) return true;
+    } else if (ex.selector.key === undefined || (ex.lowerKey ?? ex.selector.key.toLowerCase()) === entry.lower) return true;
   }
   return false;
 }
@@ -43,11 +43,9 @@ function xmlValues(source: VariableSource, key: string | undefined): string[] {
 
 /** How rules see one collection entry; made once per entry (and kept in step by `Collection.set`). */
 function entryView(name: string, e: Entry, stable: boolean): TargetValue {
-  const view = e.view;
-  if (view !== undefined && view.collection === name) return view;
-  const made = { name: `${name}:${e.key}`, value: e.value, stable, collection: name };
-  e.view = made;
-  return made;
+  if (e.view !== undefined && e.viewOf === name) return e.view;
+  e.viewOf = name;
+  return (e.view = { name: `${name}:${e.key}`, value: e.value, stable });
 }
 
 /** Appends the values `target` selects to `out` (no intermediate arrays: this runs for every rule). */
@@ -71,7 +69,7 @@ export function resolveTarget(source: VariableSource, target: CompiledTarget, ex
   const re = target.keyRegex;
   let selected = 0;
   for (const e of entries) {
-    if ((re && !re.test(e.key)) || (exclusions.length > 0 && excluded(name, e.key, exclusions))) continue;
+    if ((re && !re.test(e.key)) || (exclusions.length > 0 && excluded(name, e, exclusions))) continue;
     selected++;
     if (!count) out.push(entryView(name, e, stable));
   }
@@ -101,7 +99,7 @@ export function expandMacros(text: string, source: VariableSource, rule?: Compil
       return '';
     }
     const values: TargetValue[] = [];
-    resolveTarget(source, { selector: { name, ...(key !== undefined ? { key } : {}), count: false, exclude: false } }, [], values);
+    resolveTarget(source, { selector: { name, key, keyRegex: undefined, count: false, exclude: false }, keyRegex: undefined, lowerKey: key?.toLowerCase() }, [], values);
     return values[0]?.value ?? '';
   });
 }

@@ -5,7 +5,7 @@
  * actions, skip/skipAfter, disruptive actions per engine mode — and the matched-rule log.
  */
 import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
-import { Collection, deriveArgumentViews, requestHeadVariables, type Entry, type RequestHead } from '../request/collections.js';
+import { Collection, deriveArgumentViews, requestHeadVariables, type RequestHead } from '../request/collections.js';
 import { runPerMatchAction, type TransactionControls } from './actions.js';
 import type { CompiledRule, CompiledRuleSet, CompiledTarget } from './compiled.js';
 import type { RxSetGroup } from './rx-prefilter.js';
@@ -379,9 +379,8 @@ export class Transaction {
     // (chained links such as CRS 932200's re-test what the head saw).
     s.set('MATCHED_VAR', value);
     s.set('MATCHED_VAR_NAME', target.name);
-    const entry: Entry = { key: target.name, value };
-    this.matchedVars.add(entry.key, entry.value);
-    this.matchedVarNames.add(entry.key, entry.key);
+    this.matchedVars.add(target.name, value);
+    this.matchedVarNames.add(target.name, target.name);
     for (const action of rule.perMatch) runPerMatchAction(action, this.source, this.controls, rule);
   }
 }

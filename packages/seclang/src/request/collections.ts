@@ -10,11 +10,19 @@ import { urlDecode } from '../transform/decode.js';
 const percentDecode = (text: string): string => (text.includes('%') ? urlDecode(text.replace(/\+/g, '%2B')) : text);
 import type { RawRequest } from './raw-request.js';
 
-export interface Entry {
+/** A name and value as a parser produces them (a body argument, a part header). */
+export interface Field {
   key: string;
   value: string;
+}
+
+export interface Entry extends Field {
+  /** `key` in lower case (keys match case-insensitively). */
+  lower: string;
   /** How rules see this entry (`ARGS:id` → value), made once by the engine and kept in step with `value`. */
-  view?: { name: string; value: string; stable: boolean; collection: string };
+  view: { name: string; value: string; stable: boolean } | undefined;
+  /** The collection name `view` was made for. */
+  viewOf: string | undefined;
 }
 
 const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
@@ -24,9 +32,9 @@ export class Collection {
   readonly entries: Entry[] = [];
   private readonly index = new Map<string, Entry[]>();
   add(key: string, value: string): void {
-    const entry = { key, value };
-    this.entries.push(entry);
     const k = key.toLowerCase();
+    const entry: Entry = { key, value, lower: k, view: undefined, viewOf: undefined };
+    this.entries.push(entry);
     const list = this.index.get(k);
     if (list) list.push(entry);
     else this.index.set(k, [entry]);
@@ -54,7 +62,7 @@ export class Collection {
     const k = key.toLowerCase();
     if (!this.index.has(k)) return;
     this.index.delete(k);
-    const kept = this.entries.filter((e) => e.key.toLowerCase() !== k);
+    const kept = this.entries.filter((e) => e.lower !== k);
     this.entries.length = 0;
     this.entries.push(...kept);
   }
@@ -66,7 +74,7 @@ export class Collection {
 
   /** The `_NAMES` view: one entry per key, whose value is the key. */
   names(): Entry[] {
-    return this.entries.map((e) => ({ key: e.key, value: e.key }));
+    return this.entries.map((e) => ({ key: e.key, value: e.key, lower: e.lower, view: undefined, viewOf: undefined }));
   }
 }
 
