@@ -5,7 +5,8 @@
  */
 import type { Action } from '../model.js';
 import { parseVariables } from '../parse/variables.js';
-import { Collection } from '../request/collections.js';
+import { toInteger } from '../operator/string-operators.js';
+import { collectionOf } from '../request/collections.js';
 import type { CompiledRule, CompiledTarget, EngineMode } from './compiled.js';
 import { compileTarget, idMatcher, tagMatcher } from './compile.js';
 import { expandMacros, type VariableSource } from './targets.js';
@@ -21,11 +22,6 @@ export interface TransactionControls {
   forceRequestBodyVariable: boolean;
 }
 
-/** Leading integer, as C's atoi (`"12abc"` → 12, `""` → 0). */
-export const atoi = (text: string): number => {
-  const m = /^\s*([+-]?\d{1,15})/.exec(text);
-  return m ? Number(m[1]) : 0;
-};
 
 function setvar(spec: string, source: VariableSource, rule: CompiledRule): void {
   const deleting = spec.startsWith('!');
@@ -36,16 +32,15 @@ function setvar(spec: string, source: VariableSource, rule: CompiledRule): void 
   if (dot <= 0) return;
   const collectionName = target.slice(0, dot).toUpperCase();
   const key = target.slice(dot + 1);
-  let collection = source.collections.get(collectionName);
-  if (!collection) source.collections.set(collectionName, (collection = new Collection()));
+  const collection = collectionOf(source.collections, collectionName);
   if (deleting) {
     collection.remove(key);
     return;
   }
   const raw = eq < 0 ? '1' : body.slice(eq + 1);
   if (raw.startsWith('+') || raw.startsWith('-')) {
-    const delta = atoi(expandMacros(raw.slice(1), source, rule));
-    const current = atoi(collection.get(key)[0]?.value ?? '0');
+    const delta = toInteger(expandMacros(raw.slice(1), source, rule));
+    const current = toInteger(collection.get(key)[0]?.value ?? '0');
     collection.set(key, String(raw.startsWith('+') ? current + delta : current - delta));
     return;
   }

@@ -5,7 +5,7 @@
  * actions, skip/skipAfter, disruptive actions per engine mode — and the matched-rule log.
  */
 import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
-import { Collection, deriveArgumentViews, requestHeadVariables, type RequestHead } from '../request/collections.js';
+import { Collection, collectionOf, deriveArgumentViews, requestHeadVariables, type RequestHead } from '../request/collections.js';
 import { runPerMatchAction, type TransactionControls } from './actions.js';
 import type { CompiledRule, CompiledRuleSet, CompiledTarget } from './compiled.js';
 import type { RxSetGroup } from './rx-prefilter.js';
@@ -88,9 +88,7 @@ export class Transaction {
   }
 
   private collection(name: string): Collection {
-    let c = this.source.collections.get(name);
-    if (!c) this.source.collections.set(name, (c = new Collection()));
-    return c;
+    return collectionOf(this.source.collections, name);
   }
 
   /** Phase 1. */

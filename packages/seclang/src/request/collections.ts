@@ -84,7 +84,7 @@ export interface RequestVariables {
 }
 
 /** `a=1&b&c=x%20y` → entries (names and values URL-decoded). */
-export function parseArguments(text: string, into: Collection, separator = '&'): void {
+export function parseArguments(text: string, into: { add(key: string, value: string): void }, separator = '&'): void {
   if (!text) return;
   for (const part of text.split(separator)) {
     if (part === '') continue;
@@ -117,7 +117,8 @@ export interface RequestHead {
   headers: readonly (readonly [string, string])[];
 }
 
-const collectionOf = (collections: Map<string, Collection>, name: string): Collection => {
+/** The named collection, created empty when missing. */
+export const collectionOf = (collections: Map<string, Collection>, name: string): Collection => {
   let c = collections.get(name);
   if (!c) collections.set(name, (c = new Collection()));
   return c;
