@@ -131,6 +131,7 @@ export function compileTarget(selector: VariableSelector): CompiledTarget {
     selector: { name: selector.name, key: selector.key, keyRegex: selector.keyRegex, count: selector.count, exclude: selector.exclude },
     keyRegex: selector.keyRegex !== undefined ? keyMatcher(selector.keyRegex) : undefined,
     lowerKey: selector.key?.toLowerCase(),
+    countName: selector.count ? `&${selector.name}${selector.key !== undefined ? `:${selector.key}` : ''}` : undefined,
   };
 }
 

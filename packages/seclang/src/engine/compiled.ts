@@ -18,6 +18,8 @@ export interface CompiledTarget {
   keyRegex?: KeyMatcher;
   /** The selector's key in lower case (collections match keys case-insensitively). */
   lowerKey?: string;
+  /** How a `&` count is named in MATCHED_VAR_NAME (`&ARGS:id`); undefined unless counting. */
+  countName?: string;
 }
 
 export type Disruptive = 'deny' | 'drop' | 'block' | 'pass' | 'allow' | 'redirect';

@@ -10,6 +10,7 @@ import type { CompiledRule } from './compiled.js';
 
 const MEMO_VALUE_LENGTH = 256;
 const MEMO_ENTRIES = 4096;
+const NO_HITS: ReadonlySet<number> = new Set();
 
 /** Patterns of one transformation chain, split into sets RE2 can compile. */
 export class RxSetGroup {
@@ -37,18 +38,19 @@ export class RxSetGroup {
    * Short values (header values, common parameters) repeat across requests: their answers are
    * remembered, bounded so that attacker-chosen values only lower the hit rate.
    */
-  private readonly memo = new BoundedMemo<string, Set<number>>(MEMO_ENTRIES);
+  private readonly memo = new BoundedMemo<string, ReadonlySet<number>>(MEMO_ENTRIES);
 
   /** Indices (into the group's pattern list) of the patterns that match `value`. */
-  match(value: string): Set<number> {
+  match(value: string): ReadonlySet<number> {
     if (value.length > MEMO_VALUE_LENGTH) return this.scan(value);
     return this.memo.get(value) ?? this.memo.set(value, this.scan(value));
   }
 
-  private scan(value: string): Set<number> {
-    const hits = new Set<number>();
-    for (const { set, offset } of this.sets) for (const i of set.match(value)) hits.add(offset + i);
-    return hits;
+  /** Most values match no pattern: they all share one empty set (memo entries stay small). */
+  private scan(value: string): ReadonlySet<number> {
+    let hits: Set<number> | undefined;
+    for (const { set, offset } of this.sets) for (const i of set.match(value)) (hits ??= new Set()).add(offset + i);
+    return hits ?? NO_HITS;
   }
 }
 

@@ -4,19 +4,17 @@
  * SecRuleUpdateTarget* and from `ctl:ruleRemoveTarget*`), XML nodes, and macro expansion
  * (`%{tx.score}`, `%{MATCHED_VAR}`, `%{rule.id}`, `%{REQUEST_HEADERS.host}`).
  */
-import type { Collection, Entry } from '../request/collections.js';
+import type { Collection, Entry, ValueView } from '../request/collections.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import type { CompiledRule, CompiledTarget } from './compiled.js';
 
 /** One value a rule looks at: `ARGS:id` → `1 OR 1=1`. */
-export interface TargetValue {
-  name: string;
-  value: string;
-  /** Request data that cannot change during the transaction (its transformations may be cached). */
-  stable: boolean;
-}
+export type TargetValue = ValueView;
 
 export interface VariableSource {
   scalars: Map<string, string>;
+  /** How rules see each scalar, made once per name and kept in step when the scalar changes. */
+  scalarViews: Map<string, TargetValue>;
   collections: Map<string, Collection>;
   xml?: { text: string[]; attributes: string[] };
 }
@@ -26,7 +24,8 @@ const VOLATILE = new Set(['TX', 'MATCHED_VARS', 'MATCHED_VARS_NAMES', 'IP', 'GLO
 const VOLATILE_SCALARS = new Set(['MATCHED_VAR', 'MATCHED_VAR_NAME', 'HIGHEST_SEVERITY', 'REQBODY_PROCESSOR', 'DURATION']);
 
 function excluded(name: string, entry: Entry, exclusions: readonly CompiledTarget[]): boolean {
-  for (const ex of exclusions) {
+  for (let i = 0; i < exclusions.length; i++) {
+    const ex = exclusions[i] as CompiledTarget;
     if (ex.selector.name !== name) continue;
     if (ex.keyRegex) {
       if (ex.keyRegex.test(entry.key)) return true;
@@ -45,7 +44,25 @@ function xmlValues(source: VariableSource, key: string | undefined): string[] {
 function entryView(name: string, e: Entry, stable: boolean): TargetValue {
   if (e.view !== undefined && e.viewOf === name) return e.view;
   e.viewOf = name;
-  return (e.view = { name: `${name}:${e.key}`, value: e.value, stable });
+  return (e.view = { name: `${name}:${e.key}`, value: e.value, stable, transformed: undefined });
+}
+
+/**
+ * How rules see a scalar or a `&` count; one object per name, updated (and its transformation
+ * cache dropped) when the value changed.
+ */
+function sharedView(source: VariableSource, name: string, value: string, stable: boolean): TargetValue {
+  const view = source.scalarViews.get(name);
+  if (view === undefined) {
+    const made = { name, value, stable, transformed: undefined };
+    source.scalarViews.set(name, made);
+    return made;
+  }
+  if (view.value !== value) {
+    view.value = value;
+    view.transformed = undefined;
+  }
+  return view;
 }
 
 /** Appends the values `target` selects to `out` (no intermediate arrays: this runs for every rule). */
@@ -53,53 +70,95 @@ export function resolveTarget(source: VariableSource, target: CompiledTarget, ex
   const { name, key, count } = target.selector;
   if (name === 'XML') {
     const values = xmlValues(source, key);
-    if (count) out.push({ name: `&XML`, value: String(values.length), stable: false });
-    else for (const value of values) out.push({ name: `XML:${key ?? '/*'}`, value, stable: true });
+    if (count) out.push({ name: `&XML`, value: String(values.length), stable: false, transformed: undefined });
+    else for (const value of values) out.push({ name: `XML:${key ?? '/*'}`, value, stable: true, transformed: undefined });
     return;
   }
   const collection = source.collections.get(name);
   if (!collection) {
     const value = exclusions.length > 0 && exclusions.some((ex) => ex.selector.name === name) ? undefined : source.scalars.get(name);
-    if (count) out.push({ name: `&${name}`, value: value === undefined ? '0' : '1', stable: false });
-    else if (value !== undefined) out.push({ name, value, stable: !VOLATILE_SCALARS.has(name) });
+    if (count) out.push(sharedView(source, target.countName ?? `&${name}`, value === undefined ? '0' : '1', false));
+    else if (value !== undefined) out.push(sharedView(source, name, value, !VOLATILE_SCALARS.has(name)));
     return;
   }
   const stable = !VOLATILE.has(name);
   const entries = key !== undefined ? collection.getLower(target.lowerKey ?? key.toLowerCase()) : collection.entries;
   const re = target.keyRegex;
   let selected = 0;
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as Entry;
     if ((re && !re.test(e.key)) || (exclusions.length > 0 && excluded(name, e, exclusions))) continue;
     selected++;
     if (!count) out.push(entryView(name, e, stable));
   }
-  if (count) out.push({ name: `&${name}${key !== undefined ? `:${key}` : ''}`, value: String(selected), stable: false });
+  if (count) out.push(sharedView(source, target.countName ?? `&${name}${key !== undefined ? `:${key}` : ''}`, String(selected), false));
 }
 
 /** Every value a rule looks at, appended to `out` (a fresh array unless the caller reuses one). */
 export function resolveTargets(source: VariableSource, rule: CompiledRule, extraExclusions: readonly CompiledTarget[], out: TargetValue[] = []): TargetValue[] {
   const exclusions = extraExclusions.length ? [...rule.exclusions, ...extraExclusions] : rule.exclusions;
-  for (const t of rule.targets) resolveTarget(source, t, exclusions, out);
+  for (let i = 0; i < rule.targets.length; i++) resolveTarget(source, rule.targets[i] as CompiledTarget, exclusions, out);
   return out;
+}
+
+/** One `%{…}` reference of a macro text, parsed once per distinct text. */
+interface MacroRef {
+  name: string;
+  key: string | undefined;
+  lowerKey: string | undefined;
+}
+type MacroPart = string | MacroRef;
+
+/** Parsed macro texts. Texts come from rules (finite), but the memo is bounded all the same. */
+const templates = new BoundedMemo<string, MacroPart[]>(4096);
+
+function parseMacroText(text: string): MacroPart[] {
+  const parts: MacroPart[] = [];
+  const re = /%\{([^}]{1,256})\}/g;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > last) parts.push(text.slice(last, m.index));
+    const ref = m[1] as string;
+    const dot = ref.indexOf('.');
+    const key = dot < 0 ? undefined : ref.slice(dot + 1);
+    parts.push({ name: (dot < 0 ? ref : ref.slice(0, dot)).toUpperCase(), key, lowerKey: key?.toLowerCase() });
+    last = re.lastIndex;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+function ruleField(rule: CompiledRule, field: string): string {
+  switch (field.toLowerCase()) {
+    case 'id':
+      return String(rule.id);
+    case 'msg':
+      return rule.msg ?? '';
+    case 'severity':
+      return rule.severity ?? '';
+    case 'logdata':
+      return rule.logdata ?? '';
+    default:
+      return '';
+  }
+}
+
+/** The first value a reference names, or '' (read directly: macros expand on every match). */
+function macroValue(ref: MacroRef, source: VariableSource, rule: CompiledRule | undefined): string {
+  if (ref.name === 'RULE' && rule) return ruleField(rule, ref.key ?? '');
+  if (ref.name === 'XML') return xmlValues(source, ref.key)[0] ?? '';
+  const collection = source.collections.get(ref.name);
+  if (!collection) return source.scalars.get(ref.name) ?? '';
+  const entries = ref.lowerKey !== undefined ? collection.getLower(ref.lowerKey) : collection.entries;
+  return entries[0]?.value ?? '';
 }
 
 /** `%{…}` macros; unknown names expand to the empty string, as in ModSecurity. */
 export function expandMacros(text: string, source: VariableSource, rule?: CompiledRule): string {
   if (!text.includes('%{')) return text;
-  return text.replace(/%\{([^}]{1,256})\}/g, (_whole, ref: string) => {
-    const dot = ref.indexOf('.');
-    const name = (dot < 0 ? ref : ref.slice(0, dot)).toUpperCase();
-    const key = dot < 0 ? undefined : ref.slice(dot + 1);
-    if (name === 'RULE' && rule) {
-      const field = (key ?? '').toLowerCase();
-      if (field === 'id') return String(rule.id);
-      if (field === 'msg') return rule.msg ?? '';
-      if (field === 'severity') return rule.severity ?? '';
-      if (field === 'logdata') return rule.logdata ?? '';
-      return '';
-    }
-    const values: TargetValue[] = [];
-    resolveTarget(source, { selector: { name, key, keyRegex: undefined, count: false, exclude: false }, keyRegex: undefined, lowerKey: key?.toLowerCase() }, [], values);
-    return values[0]?.value ?? '';
-  });
+  const parts = templates.get(text) ?? templates.set(text, parseMacroText(text));
+  if (parts.length === 1 && typeof parts[0] !== 'string') return macroValue(parts[0] as MacroRef, source, rule);
+  let out = '';
+  for (const part of parts) out += typeof part === 'string' ? part : macroValue(part, source, rule);
+  return out;
 }

@@ -10,6 +10,8 @@ import { runPerMatchAction, type TransactionControls } from './actions.js';
 import type { CompiledRule, CompiledRuleSet, CompiledTarget } from './compiled.js';
 import type { RxSetGroup } from './rx-prefilter.js';
 import { expandMacros, resolveTargets, type TargetValue, type VariableSource } from './targets.js';
+import { emptyArray } from '../util/empty-array.js';
+import type { Transformation } from '../transform/registry.js';
 
 export interface MatchedRule {
   id: number;
@@ -40,10 +42,16 @@ export interface TransactionOptions {
 }
 
 const LIMITS = { maxDepth: 512, maxArgs: 1000 };
-const NO_TARGET: TargetValue[] = [{ name: '', value: '', stable: false }];
+const NO_TARGET: TargetValue[] = [{ name: '', value: '', stable: false, transformed: undefined }];
 const NO_EXCLUSIONS: CompiledTarget[] = [];
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 let counter = 0;
+
+function applyChain(chain: readonly Transformation[], value: string): string {
+  let v = value;
+  for (let i = 0; i < chain.length; i++) v = (chain[i] as Transformation)(v);
+  return v;
+}
 
 export class Transaction {
   readonly id: string;
@@ -54,7 +62,6 @@ export class Transaction {
   wouldInterrupt?: Interruption;
   private readonly source: VariableSource;
   private readonly controls: TransactionControls;
-  private readonly cache = new Map<string, Map<string, string>>();
   private skipRequestPhases = false;
   private skipResponsePhases = false;
   private readonly done = new Set<number>();
@@ -62,8 +69,8 @@ export class Transaction {
   private currentRule: CompiledRule | undefined;
   /** One environment object for every operator call of this transaction. */
   private readonly env = { expand: (text: string): string => expandMacros(text, this.source, this.currentRule) };
-  private readonly matchedVars = new Collection();
-  private readonly matchedVarNames = new Collection();
+  private readonly matchedVars = new Collection(false);
+  private readonly matchedVarNames = new Collection(false);
   /** Resolved targets of stable request data, shared by every rule that names them the same way. */
   private readonly targetCache = new Map<string, TargetValue[]>();
   private readonly scratch: TargetValue[] = [];
@@ -75,7 +82,7 @@ export class Transaction {
     this.id = options.id ?? `${Date.now().toString(36)}-${(counter++).toString(36)}`;
     const { settings } = rules;
     this.controls = { mode: settings.mode, removedRules: [], removedTargets: [], requestBodyAccess: settings.requestBodyAccess, responseBodyAccess: settings.responseBodyAccess, forceRequestBodyVariable: false };
-    this.source = { scalars: new Map(), collections: new Map([['MATCHED_VARS', this.matchedVars], ['MATCHED_VARS_NAMES', this.matchedVarNames]]) };
+    this.source = { scalars: new Map(), scalarViews: new Map(), collections: new Map([['MATCHED_VARS', this.matchedVars], ['MATCHED_VARS_NAMES', this.matchedVarNames]]) };
   }
 
   get mode(): string {
@@ -281,14 +288,18 @@ export class Transaction {
 
   private cachedTargets(rule: CompiledRule, key: string): TargetValue[] {
     let values = this.targetCache.get(key);
-    if (!values) this.targetCache.set(key, (values = resolveTargets(this.source, rule, [])));
+    if (!values) {
+      // Resolved through the scratch list and copied at its exact size (a fresh list would grow in 16-slot steps).
+      emptyArray(this.scratch);
+      this.targetCache.set(key, (values = resolveTargets(this.source, rule, NO_EXCLUSIONS, this.scratch).slice()));
+    }
     return values;
   }
 
-  private readonly setCache = new Map<RxSetGroup, Map<string, Set<number>>>();
+  private readonly setCache = new Map<RxSetGroup, Map<string, ReadonlySet<number>>>();
 
   /** Which patterns of a group match this value (one set pass per group and value). */
-  private setMatches(group: RxSetGroup, value: string): Set<number> {
+  private setMatches(group: RxSetGroup, value: string): ReadonlySet<number> {
     let perValue = this.setCache.get(group);
     if (!perValue) this.setCache.set(group, (perValue = new Map()));
     let hits = perValue.get(value);
@@ -296,15 +307,24 @@ export class Transaction {
     return hits;
   }
 
-  /** The value after the rule's transformations (cached per chain for stable request data). */
+  /**
+   * The value after the rule's transformations. For stable request data the result is kept on
+   * the value's view, next to the chain's key (a rule set has a few dozen distinct chains, and
+   * the keys are the same string objects, so the scan compares pointers).
+   */
   private transformOnce(rule: CompiledRule, target: TargetValue): string {
-    if (rule.transformations.length === 0) return target.value;
-    if (!target.stable) return rule.transformations.reduce((v, t) => t(v), target.value);
-    // Keyed by chain, then by the value itself (its hash is cached in the string): no key building.
-    let perChain = this.cache.get(rule.transformKey);
-    if (!perChain) this.cache.set(rule.transformKey, (perChain = new Map()));
-    let to = perChain.get(target.value);
-    if (to === undefined) perChain.set(target.value, (to = rule.transformations.reduce((v, t) => t(v), target.value)));
+    const chain = rule.transformations;
+    if (chain.length === 0) return target.value;
+    if (!target.stable) return applyChain(chain, target.value);
+    const cached = target.transformed;
+    if (cached === undefined) {
+      const to = applyChain(chain, target.value);
+      target.transformed = [rule.transformKey, to];
+      return to;
+    }
+    for (let i = 0; i < cached.length; i += 2) if (cached[i] === rule.transformKey) return cached[i + 1] as string;
+    const to = applyChain(chain, target.value);
+    cached.push(rule.transformKey, to);
     return to;
   }
 
@@ -348,11 +368,12 @@ export class Transaction {
     if (rule.targets.length === 0) targets = NO_TARGET;
     else if (extra.length || !rule.targetCacheKey) {
       // Values that may change between rules: resolved into one reused array (nothing below resolves again while it is read).
-      this.scratch.length = 0;
+      emptyArray(this.scratch);
       targets = resolveTargets(this.source, rule, extra, this.scratch);
     } else targets = this.cachedTargets(rule, rule.targetCacheKey);
     let matched = false;
-    for (const target of targets) {
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i] as TargetValue;
       if (rule.multiMatch) {
         for (const value of this.transformSteps(rule, target)) {
           if (this.test(rule, target, value)) {

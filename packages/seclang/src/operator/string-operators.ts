@@ -10,13 +10,43 @@ const literal =
   (argument): CompiledOperator =>
     hasMacro(argument) ? (value, env) => result(test(value, env.expand(argument))) : (value) => result(test(value, argument));
 
-/** atoi: optional sign and leading digits; anything else is 0. */
+/** Whitespace as JavaScript's `\\s` knows it (what the earlier regex-based parse skipped). */
+const isSpace = (c: number): boolean =>
+  (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
+/**
+ * atoi: optional sign and leading digits (at most 15, within the first 64 characters); anything
+ * else is 0. A hand-rolled scan: CRS compares numbers a few hundred times per request, and a
+ * regex match allocates on every call.
+ */
 export function toInteger(text: string): number {
-  const m = /^\s*([+-]?\d{1,15})/.exec(text.slice(0, 64));
-  return m ? Number(m[1]) : 0;
+  const end = Math.min(text.length, 64);
+  let i = 0;
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  let sign = 1;
+  const first = i < end ? text.charCodeAt(i) : 0;
+  if (first === 43 || first === 45) {
+    if (first === 45) sign = -1;
+    i++;
+  }
+  let n = 0;
+  let digits = 0;
+  for (; i < end && digits < 15; i++, digits++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  return digits === 0 ? 0 : sign * n;
 }
 
-const numeric = (test: (a: number, b: number) => boolean): OperatorFactory => literal((value, arg) => test(toInteger(value), toInteger(arg)));
+/** Both sides read as integers; a literal argument is read once, when the rule loads. */
+const numeric =
+  (test: (a: number, b: number) => boolean): OperatorFactory =>
+  (argument): CompiledOperator => {
+    if (hasMacro(argument)) return (value, env) => result(test(toInteger(value), toInteger(env.expand(argument))));
+    const arg = toInteger(argument);
+    return (value) => result(test(toInteger(value), arg));
+  };
 
 const isWordChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_]/.test(c);
 

@@ -6,6 +6,7 @@
  * Collection keys match case-insensitively, as in ModSecurity.
  */
 import { urlDecode } from '../transform/decode.js';
+import { emptyArray } from '../util/empty-array.js';
 
 const percentDecode = (text: string): string => (text.includes('%') ? urlDecode(text.replace(/\+/g, '%2B')) : text);
 import type { RawRequest } from './raw-request.js';
@@ -16,43 +17,65 @@ export interface Field {
   value: string;
 }
 
+/** One value as rules see it: `ARGS:id` → `1 OR 1=1`. */
+export interface ValueView {
+  name: string;
+  value: string;
+  /** Request data that cannot change during the transaction (its transformations may be cached). */
+  stable: boolean;
+  /** Cached results of transformation chains on `value`: [chain key, result, chain key, result, …]. */
+  transformed: string[] | undefined;
+}
+
 export interface Entry extends Field {
   /** `key` in lower case (keys match case-insensitively). */
   lower: string;
   /** How rules see this entry (`ARGS:id` → value), made once by the engine and kept in step with `value`. */
-  view: { name: string; value: string; stable: boolean } | undefined;
+  view: ValueView | undefined;
   /** The collection name `view` was made for. */
   viewOf: string | undefined;
 }
 
 const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
 
-/** An ordered multi-map (a key may repeat: `?a=1&a=2`), looked up case-insensitively. */
+/**
+ * An ordered multi-map (a key may repeat: `?a=1&a=2`), looked up case-insensitively. A collection
+ * made with `indexed = false` keeps no key index (lookups scan): for MATCHED_VARS, which is filled
+ * and emptied for every rule and almost never looked up by key.
+ */
 export class Collection {
   readonly entries: Entry[] = [];
-  private readonly index = new Map<string, Entry[]>();
+  private readonly index: Map<string, Entry[]> | undefined;
+  constructor(indexed = true) {
+    this.index = indexed ? new Map() : undefined;
+  }
   add(key: string, value: string): void {
     const k = key.toLowerCase();
     const entry: Entry = { key, value, lower: k, view: undefined, viewOf: undefined };
     this.entries.push(entry);
+    if (!this.index) return;
     const list = this.index.get(k);
     if (list) list.push(entry);
     else this.index.set(k, [entry]);
   }
   get(key: string): readonly Entry[] {
-    return this.index.get(key.toLowerCase()) ?? NO_ENTRIES;
+    return this.getLower(key.toLowerCase());
   }
   /** `get` for a key already in lower case (compiled selectors keep one). */
   getLower(lowerKey: string): readonly Entry[] {
+    if (!this.index) return this.entries.some((e) => e.lower === lowerKey) ? this.entries.filter((e) => e.lower === lowerKey) : NO_ENTRIES;
     return this.index.get(lowerKey) ?? NO_ENTRIES;
   }
   /** Replaces every entry under `key` with one (TX semantics). */
   set(key: string, value: string): void {
-    const existing = this.index.get(key.toLowerCase());
-    if (existing && existing.length === 1) {
+    const existing = this.get(key);
+    if (existing.length === 1) {
       const entry = existing[0] as Entry;
       entry.value = value;
-      if (entry.view) entry.view.value = value;
+      if (entry.view) {
+        entry.view.value = value;
+        entry.view.transformed = undefined;
+      }
     } else {
       this.remove(key);
       this.add(key, value);
@@ -60,16 +83,15 @@ export class Collection {
   }
   remove(key: string): void {
     const k = key.toLowerCase();
-    if (!this.index.has(k)) return;
-    this.index.delete(k);
+    if (this.index ? !this.index.delete(k) : !this.entries.some((e) => e.lower === k)) return;
     const kept = this.entries.filter((e) => e.lower !== k);
-    this.entries.length = 0;
-    this.entries.push(...kept);
+    emptyArray(this.entries);
+    for (const e of kept) this.entries.push(e);
   }
   clear(): void {
     if (this.entries.length === 0) return;
-    this.entries.length = 0;
-    this.index.clear();
+    emptyArray(this.entries);
+    this.index?.clear();
   }
 
   /** The `_NAMES` view: one entry per key, whose value is the key. */
