@@ -27,8 +27,11 @@ export const SQL_LOGIC = new Set(['and', 'or', 'xor', 'not', '&&', '||']);
 export const SQL_COMPARE_WORDS = new Set(['like', 'rlike', 'regexp', 'is', 'in', 'between', 'sounds', 'glob', 'match', 'div', 'mod']);
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-const isWordStart = (c: string | undefined): boolean => c !== undefined && (/[A-Za-z_$]/.test(c) || c.charCodeAt(0) >= 0x80);
-const isWordChar = (c: string | undefined): boolean => c !== undefined && (/[A-Za-z0-9_$]/.test(c) || c.charCodeAt(0) >= 0x80);
+// Code comparisons, not regex literals: a literal inside a function is a new RegExp per call.
+const isLetterCode = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x24 || c >= 0x80;
+const isWordStart = (c: string | undefined): boolean => c !== undefined && isLetterCode(c.charCodeAt(0));
+const isWordChar = (c: string | undefined): boolean => c !== undefined && (isLetterCode(c.charCodeAt(0)) || (c >= '0' && c <= '9'));
+const isHexChar = (c: string | undefined): boolean => c !== undefined && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
 
 /** Reads a quoted string from `start` (after the opening quote); `''` and `\x` are escapes. */
 function readString(input: string, start: number, quote: string): { text: string; end: number; closed: boolean } {
@@ -105,9 +108,10 @@ export function tokenizeSql(input: string, inQuote?: string, maxTokens = Number.
     }
     if (isDigit(c) || (c === '.' && isDigit(input[i + 1]))) {
       let j = i;
-      const radix = c === '0' && /[xXbB]/.test(input[i + 1] ?? '') ? 16 : 10;
+      const next = input[i + 1];
+      const radix = c === '0' && (next === 'x' || next === 'X' || next === 'b' || next === 'B') ? 16 : 10;
       if (radix === 16) j += 2;
-      while (j < input.length && (radix === 16 ? /[0-9a-fA-F]/.test(input[j] as string) : isDigit(input[j]) || input[j] === '.')) j++;
+      while (j < input.length && (radix === 16 ? isHexChar(input[j]) : isDigit(input[j]) || input[j] === '.')) j++;
       if ((input[j] === 'e' || input[j] === 'E') && (isDigit(input[j + 1]) || ((input[j + 1] === '+' || input[j + 1] === '-') && isDigit(input[j + 2])))) {
         j += 2;
         while (isDigit(input[j])) j++;

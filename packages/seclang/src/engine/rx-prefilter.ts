@@ -40,9 +40,14 @@ export class RxSetGroup {
    */
   private readonly memo = new BoundedMemo<string, ReadonlySet<number>>(MEMO_ENTRIES);
 
+  /** Whether `match` remembers its answer for this value. */
+  remembers(value: string): boolean {
+    return value.length <= MEMO_VALUE_LENGTH;
+  }
+
   /** Indices (into the group's pattern list) of the patterns that match `value`. */
   match(value: string): ReadonlySet<number> {
-    if (value.length > MEMO_VALUE_LENGTH) return this.scan(value);
+    if (!this.remembers(value)) return this.scan(value);
     return this.memo.get(value) ?? this.memo.set(value, this.scan(value));
   }
 

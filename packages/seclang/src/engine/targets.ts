@@ -36,7 +36,7 @@ function excluded(name: string, entry: Entry, exclusions: readonly CompiledTarge
 
 function xmlValues(source: VariableSource, key: string | undefined): string[] {
   if (!source.xml) return [];
-  if (key !== undefined && /@/.test(key)) return source.xml.attributes;
+  if (key !== undefined && key.includes('@')) return source.xml.attributes;
   return source.xml.text;
 }
 

@@ -44,6 +44,7 @@ export interface TransactionOptions {
 const LIMITS = { maxDepth: 512, maxArgs: 1000 };
 const NO_TARGET: TargetValue[] = [{ name: '', value: '', stable: false, transformed: undefined }];
 const NO_EXCLUSIONS: CompiledTarget[] = [];
+const PORT_SUFFIX = /:\d+$/;
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 let counter = 0;
 
@@ -106,7 +107,7 @@ export class Transaction {
     const s = this.source.scalars;
     s.set('REMOTE_PORT', String(this.options.remotePort ?? 0));
     s.set('SERVER_PORT', String(this.options.serverPort ?? 80));
-    s.set('SERVER_NAME', this.header('host').replace(/:\d+$/, ''));
+    s.set('SERVER_NAME', this.header('host').replace(PORT_SUFFIX, ''));
     s.set('UNIQUE_ID', this.id);
     s.set('REQUEST_BODY_LENGTH', '0');
     s.set('FILES_COMBINED_SIZE', '0');
@@ -217,7 +218,9 @@ export class Transaction {
   }
 
   private removed(rule: CompiledRule): boolean {
-    return this.controls.removedRules.length > 0 && this.controls.removedRules.some((m) => m(rule));
+    const removed = this.controls.removedRules;
+    for (let i = 0; i < removed.length; i++) if ((removed[i] as (r: CompiledRule) => boolean)(rule)) return true;
+    return false;
   }
 
   private runPhase(phase: number): Interruption | undefined {
@@ -298,8 +301,12 @@ export class Transaction {
 
   private readonly setCache = new Map<RxSetGroup, Map<string, ReadonlySet<number>>>();
 
-  /** Which patterns of a group match this value (one set pass per group and value). */
+  /**
+   * Which patterns of a group match this value (one set pass per group and value). Short values
+   * are remembered by the group itself, across requests; long ones here, for this transaction.
+   */
   private setMatches(group: RxSetGroup, value: string): ReadonlySet<number> {
+    if (group.remembers(value)) return group.match(value);
     let perValue = this.setCache.get(group);
     if (!perValue) this.setCache.set(group, (perValue = new Map()));
     let hits = perValue.get(value);
@@ -328,15 +335,21 @@ export class Transaction {
     return to;
   }
 
-  /** `multiMatch`: the value before and after each transformation that changed it. */
-  private transformSteps(rule: CompiledRule, target: TargetValue): string[] {
-    const steps = [target.value];
+  /**
+   * `multiMatch`: the operator sees the value before the transformations and again after each
+   * one that changed it; the first match ends the round (values are made as they are needed).
+   */
+  private testEachStep(rule: CompiledRule, target: TargetValue): boolean {
     let v = target.value;
-    for (const t of rule.transformations) {
-      v = t(v);
-      if (v !== steps[steps.length - 1]) steps.push(v);
+    if (this.test(rule, target, v)) return true;
+    const chain = rule.transformations;
+    for (let i = 0; i < chain.length; i++) {
+      const next = (chain[i] as Transformation)(v);
+      if (next === v) continue;
+      v = next;
+      if (this.test(rule, target, v)) return true;
     }
-    return steps;
+    return false;
   }
 
   /** Targets removed by `ctl:ruleRemoveTarget*` for this rule (allocates only when some apply). */
@@ -375,12 +388,7 @@ export class Transaction {
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i] as TargetValue;
       if (rule.multiMatch) {
-        for (const value of this.transformSteps(rule, target)) {
-          if (this.test(rule, target, value)) {
-            matched = true;
-            break;
-          }
-        }
+        if (this.testEachStep(rule, target)) matched = true;
       } else if (this.test(rule, target, this.transformOnce(rule, target))) matched = true;
     }
     return matched;

@@ -48,7 +48,7 @@ const numeric =
     return (value) => result(test(toInteger(value), arg));
   };
 
-const isWordChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_]/.test(c);
+const isWordChar = (c: string | undefined): boolean => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_');
 
 export const STRING_OPERATORS: Record<string, OperatorFactory> = {
   beginswith: literal((v, a) => v.startsWith(a)),

@@ -8,7 +8,7 @@
 import { urlDecode } from '../transform/decode.js';
 import { emptyArray } from '../util/empty-array.js';
 
-const percentDecode = (text: string): string => (text.includes('%') ? urlDecode(text.replace(/\+/g, '%2B')) : text);
+const percentDecode = (text: string): string => (text.includes('%') ? urlDecode(text.replaceAll('+', '%2B')) : text);
 import type { RawRequest } from './raw-request.js';
 
 /** A name and value as a parser produces them (a body argument, a part header). */
@@ -40,17 +40,29 @@ const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
 
 /**
  * An ordered multi-map (a key may repeat: `?a=1&a=2`), looked up case-insensitively. A collection
- * made with `indexed = false` keeps no key index (lookups scan): for MATCHED_VARS, which is filled
- * and emptied for every rule and almost never looked up by key.
+ * made with `indexed = false` keeps no key index (lookups scan) and reuses the entries `clear`
+ * let go: for MATCHED_VARS, which is filled and emptied for every rule and almost never looked
+ * up by key.
  */
 export class Collection {
   readonly entries: Entry[] = [];
   private readonly index: Map<string, Entry[]> | undefined;
+  private readonly spare: Entry[] = [];
   constructor(indexed = true) {
     this.index = indexed ? new Map() : undefined;
   }
   add(key: string, value: string): void {
     const k = key.toLowerCase();
+    const reused = this.index ? undefined : this.spare.pop();
+    if (reused) {
+      reused.key = key;
+      reused.value = value;
+      reused.lower = k;
+      reused.view = undefined;
+      reused.viewOf = undefined;
+      this.entries.push(reused);
+      return;
+    }
     const entry: Entry = { key, value, lower: k, view: undefined, viewOf: undefined };
     this.entries.push(entry);
     if (!this.index) return;
@@ -90,8 +102,12 @@ export class Collection {
   }
   clear(): void {
     if (this.entries.length === 0) return;
+    if (!this.index) {
+      for (let e = this.entries.pop(); e; e = this.entries.pop()) this.spare.push(e);
+      return;
+    }
     emptyArray(this.entries);
-    this.index?.clear();
+    this.index.clear();
   }
 
   /** The `_NAMES` view: one entry per key, whose value is the key. */
@@ -124,9 +140,11 @@ function parseCookies(header: string, into: Collection): void {
   }
 }
 
+const ABSOLUTE_FORM = /^[a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/[^/?#]*/;
+
 /** Splits an absolute-form target (`http://host/p?q`) into its path-and-query part. */
 function originForm(uri: string): string {
-  const m = /^[a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/[^/?#]*/.exec(uri);
+  const m = ABSOLUTE_FORM.exec(uri);
   return m ? uri.slice(m[0].length) || '/' : uri;
 }
 

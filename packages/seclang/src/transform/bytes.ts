@@ -6,7 +6,10 @@
 export const fromBytes = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 export const toBytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 
-export const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
+export const isHexCode = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+export const isDigitCode = (c: number): boolean => c >= 0x30 && c <= 0x39;
+// Character tests compare codes: a regex literal inside a function is a new RegExp object on every call.
+export const isHex = (c: string | undefined): boolean => c !== undefined && c.length === 1 && isHexCode(c.charCodeAt(0));
 export const isOctal = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '7';
 
 /** Full-width ASCII (U+FF01–U+FF5E) folds to ASCII; any other code point keeps its low byte. */

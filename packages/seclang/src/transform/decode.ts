@@ -2,7 +2,7 @@
  * Decoding transformations: URL (`%HH`, `+`, `%uHHHH`), HTML entities, JavaScript, CSS and
  * ANSI C escapes, base64 and hex. Malformed escapes are kept as written, as ModSecurity does.
  */
-import { isHex, isOctal, unicodeToByte } from './bytes.js';
+import { isDigitCode, isHex, isHexCode, isOctal, unicodeToByte } from './bytes.js';
 
 const hex = (s: string): number => Number.parseInt(s, 16);
 
@@ -26,6 +26,7 @@ function percentDecode(input: string, unicode: boolean): string {
 export const urlDecode = (input: string): string => percentDecode(input, false);
 export const urlDecodeUni = (input: string): string => percentDecode(input, true);
 
+const NAMED_ENTITY = /^&(quot|amp|lt|gt|nbsp);?/i;
 const ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', nbsp: '\xa0' };
 
 /**
@@ -37,7 +38,7 @@ function numericEntity(input: string, i: number): { value: string; length: numbe
   const isHexForm = input[i + 2] === 'x' || input[i + 2] === 'X';
   let j = i + (isHexForm ? 3 : 2);
   const start = j;
-  while (j < input.length && (isHexForm ? isHex(input[j]) : /[0-9]/.test(input[j] as string))) j++;
+  while (j < input.length && (isHexForm ? isHexCode(input.charCodeAt(j)) : isDigitCode(input.charCodeAt(j)))) j++;
   if (j === start) return undefined;
   // The low byte depends only on the last 8 digits (10^8 and 16^8 are multiples of 256).
   const digits = input.slice(start, j).slice(-8);
@@ -61,7 +62,7 @@ export function htmlEntityDecode(input: string): string {
       i += numeric.length - 1;
       continue;
     }
-    const m = /^&(quot|amp|lt|gt|nbsp);?/i.exec(input.slice(i, i + 6));
+    const m = NAMED_ENTITY.exec(input.slice(i, i + 6));
     if (m) {
       out += ENTITIES[(m[1] as string).toLowerCase()] as string;
       i += m[0].length - 1;

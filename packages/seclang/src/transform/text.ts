@@ -4,8 +4,29 @@
  */
 import { isSpace, isSpaceCode, noneOf } from './bytes.js';
 
-export const lowercase = (input: string): string => input.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
-export const uppercase = (input: string): string => input.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
+/** ASCII-only case mapping (C's tolower/toupper): other bytes stay as they are. */
+function shiftCase(input: string, from: number, to: number, delta: number, native: (s: string) => string): string {
+  let i = 0;
+  let ascii = true;
+  while (i < input.length) {
+    const c = input.charCodeAt(i);
+    if (c >= from && c <= to) break;
+    if (c >= 0x80) ascii = false;
+    i++;
+  }
+  if (i === input.length) return input;
+  for (let j = i; ascii && j < input.length; j++) if (input.charCodeAt(j) >= 0x80) ascii = false;
+  // Pure ASCII: the built-in mapping is the same and builds the result in one piece.
+  if (ascii) return native(input);
+  let out = input.slice(0, i);
+  for (; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    out += c >= from && c <= to ? String.fromCharCode(c + delta) : input[i];
+  }
+  return out;
+}
+export const lowercase = (input: string): string => shiftCase(input, 0x41, 0x5a, 32, (s) => s.toLowerCase());
+export const uppercase = (input: string): string => shiftCase(input, 0x61, 0x7a, -32, (s) => s.toUpperCase());
 export const removeNulls = (input: string): string => input.replaceAll('\0', '');
 export const replaceNulls = (input: string): string => input.replaceAll('\0', ' ');
 
