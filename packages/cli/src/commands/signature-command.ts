@@ -1,11 +1,12 @@
 /**
- * `bulwark key generate`, `bulwark sign IMAGE --key cosign.key` and
- * `bulwark verify IMAGE --key cosign.pub`: cosign-compatible keys and tag-scheme signatures.
- * The key password comes from COSIGN_PASSWORD or --key-password-file, as with cosign/skopeo.
+ * `bulwark key generate`, `bulwark sign IMAGE --key cosign.key [--bundle]` and
+ * `bulwark verify IMAGE --key cosign.pub | --trusted-root …`: cosign-compatible keys, tag-scheme
+ * signatures and Sigstore bundles (referrers). The key password comes from COSIGN_PASSWORD or
+ * --key-password-file, as with cosign/skopeo.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { BulwarkError, connectRegistry, generateCosignKeyPair, loadCosignPrivateKey, loadPublicKey, signWithCosignKey, verifyCosignSignatures, type RegistryOptions, type VerificationResult } from '@bulwark/core';
+import { BulwarkError, bundleTrust, connectRegistry, generateCosignKeyPair, loadCosignPrivateKey, loadPublicKey, signWithBundle, signWithCosignKey, verifyImageSignatures, type RegistryOptions, type VerificationResult } from '@bulwark/core';
 import { EXIT_OK, EXIT_UNSIGNED } from '../exit-codes.js';
 
 interface RegistryFlags {
@@ -44,6 +45,32 @@ function signatureClient(flags: RegistryFlags & { signatureRepository?: string }
   return connectRegistry(`${repository}:sig`, registryOptions(flags));
 }
 
+interface VerifyFlags {
+  key?: string;
+  trustedRoot?: string;
+  certificateIdentity?: string;
+  certificateOidcIssuer?: string;
+}
+
+function trustFrom(flags: VerifyFlags): ReturnType<typeof bundleTrust> {
+  if (!flags.key && !flags.trustedRoot) throw new BulwarkError('USAGE', 'verify', 'give --key (keyed signatures) or --trusted-root with --certificate-identity and --certificate-oidc-issuer (keyless)');
+  let trustedRoot: { json: unknown; source: string } | undefined;
+  if (flags.trustedRoot) {
+    const text = readKeyFile(flags.trustedRoot);
+    try {
+      trustedRoot = { json: JSON.parse(text) as unknown, source: flags.trustedRoot };
+    } catch {
+      throw new BulwarkError('KEY_INVALID', flags.trustedRoot, 'the trusted root is not JSON');
+    }
+  }
+  return bundleTrust({
+    ...(flags.key ? { key: loadPublicKey(readKeyFile(flags.key), flags.key) } : {}),
+    ...(trustedRoot ? { trustedRoot } : {}),
+    ...(flags.certificateIdentity ? { certificateIdentity: flags.certificateIdentity } : {}),
+    ...(flags.certificateOidcIssuer ? { certificateOidcIssuer: flags.certificateOidcIssuer } : {}),
+  });
+}
+
 const withRegistryFlags = (command: Command): Command =>
   command
     .option('--signature-repository <repo>', 'read/write signatures in this repository instead of the image\'s (also COSIGN_REPOSITORY)')
@@ -52,9 +79,13 @@ const withRegistryFlags = (command: Command): Command =>
     .option('--password <password>', 'registry password (else BULWARK_PASSWORD or ~/.docker/config.json)');
 
 function renderVerification(result: VerificationResult): string {
-  const lines = [`${result.reference} (${result.manifestDigest})`, `signatures at :${result.signatureTag}: ${result.signatures.length}`];
-  for (const s of result.signatures) lines.push(`  ${s.status.padEnd(13)} ${s.payloadDigest}${s.dockerReference ? ` identity ${s.dockerReference}` : ''}${s.keyless ? ' (keyless certificate present)' : ''}${s.reason ? ` — ${s.reason}` : ''}`);
-  lines.push(result.verified ? 'verified: at least one signature by this key covers this digest' : `NOT verified: ${result.signatures.length === 0 ? 'the image has no cosign signature' : 'no signature by this key covers this digest'}`);
+  const bundles = result.signatures.filter((s) => s.scheme === 'sigstore-bundle').length;
+  const lines = [`${result.reference} (${result.manifestDigest})`, `signatures at :${result.signatureTag}: ${result.signatures.length - bundles}`, `Sigstore bundles${result.bundlesAt ? ` (${result.bundlesAt})` : ''}: ${bundles}`];
+  for (const s of result.signatures) {
+    const who = s.identity ? ` signer ${s.identity.subjectAlternativeName ?? '?'} (issuer ${s.identity.issuer ?? '?'})` : '';
+    lines.push(`  ${s.status.padEnd(14)} ${s.scheme === 'sigstore-bundle' ? 'bundle' : 'tag   '} ${s.payloadDigest}${s.dockerReference ? ` identity ${s.dockerReference}` : ''}${who}${s.keyless && !s.identity ? ' (keyless)' : ''}${s.reason ? ` — ${s.reason}` : ''}`);
+  }
+  lines.push(result.verified ? 'verified: at least one signature by the trusted key or identity covers this digest' : `NOT verified: ${result.signatures.length === 0 ? 'the image has no cosign signature' : 'no signature by the trusted key or identity covers this digest'}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -81,12 +112,21 @@ export function addSignatureCommands(program: Command, setExit: (code: number) =
     program
       .command('sign')
       .argument('<image>', 'registry reference (tag or digest)')
-      .description('sign an image in a registry with a cosign key (tag scheme: <digest>.sig)')
+      .description('sign an image in a registry with a cosign key (tag scheme <digest>.sig, or a Sigstore bundle with --bundle)')
       .requiredOption('--key <file>', 'cosign private key (ENCRYPTED SIGSTORE PRIVATE KEY)')
       .option('--key-password-file <file>', 'read the key password from this file instead of COSIGN_PASSWORD')
-      .option('-a, --annotation <key=value...>', 'extra signed annotations (payload "optional" section)'),
-  ).action(async (image: string, flags: RegistryFlags & KeyFlags & { key: string; annotation?: string[]; signatureRepository?: string }) => {
+      .option('-a, --annotation <key=value...>', 'extra signed annotations (payload "optional" section)')
+      .option('--bundle', 'attach a Sigstore bundle (DSSE in-toto statement, cosign v3 format) through the OCI referrers API instead'),
+  ).action(async (image: string, flags: RegistryFlags & KeyFlags & { key: string; annotation?: string[]; signatureRepository?: string; bundle?: boolean }) => {
     const key = loadCosignPrivateKey(readKeyFile(flags.key), keyPassword(flags), flags.key);
+    if (flags.bundle) {
+      if (flags.annotation?.length || flags.signatureRepository || process.env.COSIGN_REPOSITORY) throw new BulwarkError('USAGE', '--bundle', 'bundles are attached next to the image and carry no annotations (drop -a / --signature-repository / COSIGN_REPOSITORY)');
+      const client = connectRegistry(image, registryOptions(flags));
+      const signed = await signWithBundle(client, key);
+      process.stderr.write(`Signed ${client.ref.canonical} (${signed.manifestDigest}); bundle ${signed.bundleManifest} listed via ${signed.listedAt}\n`);
+      setExit(EXIT_OK);
+      return;
+    }
     const annotations: Record<string, string> = {};
     for (const pair of flags.annotation ?? []) {
       const eq = pair.indexOf('=');
@@ -104,13 +144,15 @@ export function addSignatureCommands(program: Command, setExit: (code: number) =
     program
       .command('verify')
       .argument('<image>', 'registry reference (tag or digest)')
-      .description('verify cosign signatures (tag scheme) of an image with a public key')
-      .requiredOption('--key <file>', 'cosign public key (PEM)')
+      .description('verify cosign signatures of an image: tag scheme and Sigstore bundles (referrers), keyed or keyless')
+      .option('--key <file>', 'cosign public key (PEM)')
+      .option('--trusted-root <file>', 'Sigstore trusted_root.json (Fulcio CAs, Rekor/CT log keys) for keyless bundles and log entries, used offline')
+      .option('--certificate-identity <san>', 'keyless: the signer identity the certificate must carry (email or URI)')
+      .option('--certificate-oidc-issuer <url>', 'keyless: the OIDC issuer the certificate must name')
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table')),
-  ).action(async (image: string, flags: RegistryFlags & { key: string; format: 'table' | 'json'; signatureRepository?: string }) => {
-    const key = loadPublicKey(readKeyFile(flags.key), flags.key);
+  ).action(async (image: string, flags: RegistryFlags & VerifyFlags & { format: 'table' | 'json'; signatureRepository?: string }) => {
     const client = connectRegistry(image, registryOptions(flags));
-    const result = await verifyCosignSignatures(client, key, undefined, signatureClient(flags) ?? client);
+    const result = await verifyImageSignatures(client, trustFrom(flags), signatureClient(flags) ?? client);
     process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderVerification(result));
     setExit(result.verified ? EXIT_OK : EXIT_UNSIGNED);
   });

@@ -81,22 +81,28 @@ export interface ScanReport {
   timings: Record<string, number>;
 }
 
-export type SignatureStatus = 'verified' | 'bad-signature' | 'wrong-digest' | 'malformed';
+export type SignatureStatus = 'verified' | 'bad-signature' | 'wrong-digest' | 'wrong-identity' | 'malformed';
 
-/** Cosign signatures found for an image digest, each checked against one public key. */
+/** Cosign signatures found for an image digest (tag scheme and Sigstore bundles), each checked against the given trust. */
 export interface SignatureVerification {
   reference: string;
   manifestDigest: string;
   signatureTag: string;
+  /** Where Sigstore bundles were listed: `referrers API` or `tag sha256-<hex>` (absent when none were). */
+  bundlesAt?: string;
   signatures: {
-    /** Digest of the payload layer. */
+    /** Digest of the payload layer (tag scheme) or of the bundle blob. */
     payloadDigest: string;
+    /** Tag-scheme Simple Signing payload (cosign v2) or Sigstore bundle (cosign v3); absent means the tag scheme. */
+    scheme?: 'simple-signing' | 'sigstore-bundle';
     status: SignatureStatus;
     reason?: string;
     /** `critical.identity.docker-reference` as signed (informational, as in cosign). */
     dockerReference?: string;
-    /** The signature carries a Fulcio certificate (keyless); checked here only against the key. */
+    /** The signature carries a Fulcio certificate (keyless). */
     keyless: boolean;
+    /** The certificate identity of a verified keyless signature. */
+    identity?: { subjectAlternativeName?: string; issuer?: string };
   }[];
   verified: boolean;
 }

@@ -12,6 +12,9 @@ import { TOOL_VERSION } from '../version.js';
 import type { Credentials } from './credentials.js';
 import type { ImageReference } from './reference.js';
 
+/** The referrers tag schema's fallback tag for a subject digest: `sha256:abc…` → `sha256-abc…`. */
+export const referrersTag = (digest: string): string => digest.replace(':', '-');
+
 export const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -170,6 +173,45 @@ export class RegistryClient {
       return await this.manifest(reference, maxSize);
     } catch (err) {
       if (err instanceof BulwarkError && err.code === 'MANIFEST_UNKNOWN') return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * The OCI index of artifacts that name `digest` as their subject: from the referrers API, or,
+   * when the registry does not have that API (404, as Distribution 2.x), from the fallback tag
+   * `sha256-<hex>` (OCI distribution spec, referrers tag schema). Undefined when neither exists.
+   */
+  async referrers(digest: string, maxSize: number): Promise<{ body: Buffer; source: 'referrers API' | `tag ${string}` } | undefined> {
+    try {
+      const res = await this.send(`/v2/${this.ref.repository}/referrers/${digest}`, { accept: 'application/vnd.oci.image.index.v1+json' }, `referrers of ${digest}`);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > maxSize) {
+          res.body.destroy();
+          throw new BulwarkError('FILE_TOO_LARGE', this.ref.canonical, `the referrers index of ${digest} is larger than ${maxSize} bytes`);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      return { body: Buffer.concat(chunks), source: 'referrers API' };
+    } catch (err) {
+      if (!(err instanceof BulwarkError && err.code === 'MANIFEST_UNKNOWN')) throw err;
+    }
+    const tag = referrersTag(digest);
+    const index = await this.optionalManifest(tag, maxSize);
+    return index ? { body: index.body, source: `tag ${tag}` } : undefined;
+  }
+
+  /** Whether the registry serves the referrers API (else artifacts are listed under the fallback tag). */
+  async hasReferrersApi(digest: string): Promise<boolean> {
+    try {
+      const res = await this.send(`/v2/${this.ref.repository}/referrers/${digest}`, { accept: 'application/vnd.oci.image.index.v1+json' }, `referrers of ${digest}`);
+      await res.body.dump();
+      return true;
+    } catch (err) {
+      if (err instanceof BulwarkError && err.code === 'MANIFEST_UNKNOWN') return false;
       throw err;
     }
   }

@@ -24,7 +24,8 @@ import { applyMisconfigPolicy, runChecks, type ConfigScanOptions } from '../misc
 import type { KeyObject } from 'node:crypto';
 import type { MisconfigFinding } from '../model/misconfig-finding.js';
 import type { SignatureVerification } from '../model/report.js';
-import { verifyCosignSignatures } from '../signature/cosign-signatures.js';
+import { bundleTrust } from '../signature/sigstore-trust.js';
+import { verifyImageSignatures } from '../signature/verify-image.js';
 import { signatureFindings } from '../signature/signature-findings.js';
 import { buildReport } from './report-builder.js';
 import type { ScanOptions } from './scan-options.js';
@@ -65,7 +66,7 @@ function policyForExtraFindings(options: ScanOptions): ConfigScanOptions {
 /** `--verify-key`: signatures live next to the image in its registry. */
 async function checkSignature(opened: OpenedImage, key: KeyObject): Promise<SignatureVerification | { unavailable: string }> {
   if (!opened.registry) return { unavailable: `signatures are verified in a registry; this image was read from a ${opened.source.format} (scan it by registry reference)` };
-  return verifyCosignSignatures(opened.registry.client, key, opened.registry.rootDigest);
+  return verifyImageSignatures(opened.registry.client, bundleTrust({ key }), opened.registry.client, opened.registry.rootDigest);
 }
 
 async function scanOpenedImage(source: ImageSource, name: string, options: ScanOptions, started: number, extraFindings: MisconfigFinding[]): Promise<ScanReport> {
