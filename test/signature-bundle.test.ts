@@ -4,16 +4,19 @@
  * no referrers API, so it is listed under the fallback tag `sha256-<hex>`. Checked
  * independently: skopeo reads the index and artifact manifest, openssl verifies the DSSE
  * signature over the pre-authentication encoding. Wrong keys, tampered bundles and bundles
- * moved to another image are refused (exit 7).
+ * moved to another image are refused (exit 7). Keyless bundles come from a private Sigstore
+ * (test CA + log key, helpers/test-sigstore.ts) and are checked against its trusted_root.json
+ * offline, with the signer identity and OIDC issuer required.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRegistry } from '../packages/core/src/index.js';
+import { attachBundle, connectRegistry, imageStatement } from '../packages/core/src/index.js';
 import { LAB_PASSWORD, LAB_USER, pushImage, registryToolsPresent, skopeo, startRegistry, type RegistryLab } from './helpers/registry-lab.js';
 import { runCliAsync } from './helpers/run-cli.js';
+import { createTestSigstore } from './helpers/test-sigstore.js';
 
 const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 const ALPINE = `oci-archive:${join(FIXTURES, 'images/alpine-3.14.9.containerd.oci.tar')}`;
@@ -143,6 +146,56 @@ describe.skipIf(!present)('Sigstore bundles through referrers', () => {
     await attach('lab/alpine', alpine.manifestDigest, Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}'));
     const malformed = await verify('lab/alpine:3.14', ['--key', join(keys, 'cosign.pub')]);
     expect(malformed.result.signatures).toEqual([expect.objectContaining({ status: 'malformed', reason: expect.stringContaining('not a Sigstore bundle') })]);
+  }, 90_000);
+
+  it('verifies a keyless bundle against a trusted root given offline, with the identity required', async () => {
+    const sigstore = createTestSigstore('good');
+    const rogue = createTestSigstore('rogue');
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-root-'));
+    writeFileSync(join(dir, 'trusted_root.json'), sigstore.trustedRoot);
+    const keyless = ['--trusted-root', join(dir, 'trusted_root.json'), '--certificate-identity', 'release@example.com', '--certificate-oidc-issuer', 'https://issuer.example'];
+
+    await pushImage(lab, HELLO, 'lab/keyless:1');
+    const target = client('lab/keyless');
+    const subject = await target.manifest('1', 1 << 22);
+    const statement = imageStatement(`${lab.host}/lab/keyless`, subject.digest);
+    const attach = (bundle: Buffer): ReturnType<typeof attachBundle> => attachBundle(target, { mediaType: subject.mediaType, digest: subject.digest, size: subject.body.length }, bundle, {});
+    expect((await verify('lab/keyless:1', keyless)).status).toBe(7);
+
+    await attach(sigstore.keylessBundle(statement, 'release@example.com', 'https://issuer.example'));
+    const good = await verify('lab/keyless:1', keyless);
+    expect(good.status, good.stderr).toBe(0);
+    expect(good.result.signatures).toEqual([expect.objectContaining({ scheme: 'sigstore-bundle', status: 'verified', keyless: true, identity: { subjectAlternativeName: 'release@example.com', issuer: 'https://issuer.example' } })]);
+
+    // The same trust, another identity required: refused as the wrong signer.
+    const other = await verify('lab/keyless:1', ['--trusted-root', join(dir, 'trusted_root.json'), '--certificate-identity', 'someone@example.com', '--certificate-oidc-issuer', 'https://issuer.example']);
+    expect(other.status).toBe(7);
+    expect(other.result.signatures).toEqual([expect.objectContaining({ status: 'wrong-identity' })]);
+    // --key alone cannot vouch for a certificate.
+    const keyOnly = await verify('lab/keyless:1', ['--key', join(keys, 'cosign.pub')]);
+    expect(keyOnly.status).toBe(7);
+    expect(keyOnly.result.signatures).toEqual([expect.objectContaining({ status: 'bad-signature', reason: expect.stringContaining('--trusted-root') })]);
+    // Identity and issuer are both required with a trusted root.
+    const noIdentity = await runCliAsync(['verify', `${lab.host}/lab/keyless:1`, '--trusted-root', join(dir, 'trusted_root.json'), ...creds]);
+    expect(noIdentity.status).toBe(2);
+    expect(noIdentity.stderr).toContain('--certificate-identity');
+
+    // A certificate from a CA the root does not list, and a log promise that was altered.
+    await pushImage(lab, HELLO, 'lab/keyless-bad:1');
+    const badTarget = client('lab/keyless-bad');
+    const badSubject = await badTarget.manifest('1', 1 << 22);
+    const badStatement = imageStatement(`${lab.host}/lab/keyless-bad`, badSubject.digest);
+    await attachBundle(badTarget, { mediaType: badSubject.mediaType, digest: badSubject.digest, size: badSubject.body.length }, rogue.keylessBundle(badStatement, 'release@example.com', 'https://issuer.example'), {});
+    const altered = JSON.parse(sigstore.keylessBundle(badStatement, 'release@example.com', 'https://issuer.example').toString('utf8')) as { verificationMaterial: { tlogEntries: { integratedTime: string }[] } };
+    const entry = altered.verificationMaterial.tlogEntries[0] as { integratedTime: string };
+    entry.integratedTime = String(Number(entry.integratedTime) - 1);
+    await attachBundle(badTarget, { mediaType: badSubject.mediaType, digest: badSubject.digest, size: badSubject.body.length }, Buffer.from(JSON.stringify(altered)), {});
+    const bad = await verify('lab/keyless-bad:1', keyless);
+    expect(bad.status).toBe(7);
+    expect(bad.result.signatures.map((s) => [s.status, s.reason?.split(':')[0]])).toEqual([
+      ['bad-signature', 'CERTIFICATE_ERROR'],
+      ['bad-signature', 'TLOG_INCLUSION_PROMISE_ERROR'],
+    ]);
   }, 90_000);
 
   it('needs --key or a trusted root, and an identity for keyless', async () => {

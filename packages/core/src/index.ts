@@ -35,7 +35,7 @@ export { feedsFromBases, readFeedsFile, UPSTREAM_FEEDS, type Feed } from './vuln
 export { connectRegistry, type RegistryOptions } from './registry/open-registry-image.js';
 export { generateCosignKeyPair, loadCosignPrivateKey, loadPublicKey, type CosignKeyPair } from './signature/cosign-key.js';
 export { signWithCosignKey, verifyCosignSignatures, signatureTag, type SignatureCheck, type VerificationResult } from './signature/cosign-signatures.js';
-export { signWithBundle, imageStatement, signedBundle } from './signature/bundle-signing.js';
+export { attachBundle, signWithBundle, imageStatement, signedBundle } from './signature/bundle-signing.js';
 export { checkBundle, verifySigstoreBundles } from './signature/sigstore-bundles.js';
 export { bundleTrust, type BundleTrust, type TrustOptions } from './signature/sigstore-trust.js';
 export { verifyImageSignatures } from './signature/verify-image.js';

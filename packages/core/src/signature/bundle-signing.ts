@@ -54,15 +54,14 @@ async function addToFallbackIndex(client: RegistryClient, subjectDigest: string,
   return tag;
 }
 
-/** Signs the image and attaches the bundle; returns where it went. */
-export async function signWithBundle(client: RegistryClient, privateKey: KeyObject): Promise<{ manifestDigest: string; bundleManifest: string; listedAt: string }> {
-  const ref = client.ref;
-  const subject = await client.manifest(ref.digest ?? ref.tag ?? 'latest', MAX_MANIFEST);
-  const bundle = signedBundle(imageStatement(`${ref.registry}/${ref.repository}`, subject.digest), privateKey);
+/**
+ * Attaches bundle bytes to `subject` (a manifest of the client's repository) as an OCI
+ * artifact, listed by the referrers API or in the fallback tag index; returns where.
+ */
+export async function attachBundle(client: RegistryClient, subject: { digest: string; mediaType: string; size: number }, bundle: Buffer, annotations: Record<string, string>): Promise<{ bundleManifest: string; listedAt: string }> {
   const bundleDigest = await client.putBlob(bundle);
   const empty = Buffer.from('{}');
   const emptyDigest = await client.putBlob(empty);
-  const annotations = { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': COSIGN_SIGN_PREDICATE, 'org.opencontainers.image.created': new Date().toISOString() };
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -70,12 +69,22 @@ export async function signWithBundle(client: RegistryClient, privateKey: KeyObje
       artifactType: BUNDLE_MEDIA_TYPE,
       config: { mediaType: OCI_EMPTY, digest: emptyDigest, size: empty.length },
       layers: [{ mediaType: BUNDLE_MEDIA_TYPE, digest: bundleDigest, size: bundle.length, annotations: { 'org.opencontainers.image.title': `${bundleDigest.replace(':', '-')}.sigstore.json` } }],
-      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.body.length },
+      subject,
       annotations,
     }),
   );
-  const manifestDigest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
-  await client.putManifest(manifestDigest, manifest, OCI_MANIFEST);
-  const listedAt = (await client.hasReferrersApi(subject.digest)) ? 'referrers API' : `tag ${await addToFallbackIndex(client, subject.digest, { mediaType: OCI_MANIFEST, digest: manifestDigest, size: manifest.length, artifactType: BUNDLE_MEDIA_TYPE, annotations })}`;
-  return { manifestDigest: subject.digest, bundleManifest: manifestDigest, listedAt };
+  const bundleManifest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+  await client.putManifest(bundleManifest, manifest, OCI_MANIFEST);
+  const listedAt = (await client.hasReferrersApi(subject.digest)) ? 'referrers API' : `tag ${await addToFallbackIndex(client, subject.digest, { mediaType: OCI_MANIFEST, digest: bundleManifest, size: manifest.length, artifactType: BUNDLE_MEDIA_TYPE, annotations })}`;
+  return { bundleManifest, listedAt };
+}
+
+/** Signs the image and attaches the bundle; returns where it went. */
+export async function signWithBundle(client: RegistryClient, privateKey: KeyObject): Promise<{ manifestDigest: string; bundleManifest: string; listedAt: string }> {
+  const ref = client.ref;
+  const subject = await client.manifest(ref.digest ?? ref.tag ?? 'latest', MAX_MANIFEST);
+  const bundle = signedBundle(imageStatement(`${ref.registry}/${ref.repository}`, subject.digest), privateKey);
+  const annotations = { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': COSIGN_SIGN_PREDICATE, 'org.opencontainers.image.created': new Date().toISOString() };
+  const attached = await attachBundle(client, { mediaType: subject.mediaType, digest: subject.digest, size: subject.body.length }, bundle, annotations);
+  return { manifestDigest: subject.digest, ...attached };
 }

@@ -5,7 +5,7 @@
  * checking that what was signed is this image: the in-toto subject digest of a DSSE envelope,
  * or the message digest of a message signature.
  */
-import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import { ValidationError, bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { PolicyError, Verifier, VerificationError, toSignedEntity, type SignedEntity } from '@sigstore/verify';
 import { isRecord } from '../artifact/media-types.js';
 import type { SignatureStatus, SignatureVerification } from '../model/report.js';
@@ -96,7 +96,8 @@ export function checkBundle(bytes: Buffer, manifest: { digest: string; body: Buf
   try {
     bundle = bundleFromJSON(JSON.parse(bytes.toString('utf8')));
   } catch (err) {
-    return { ...base, keyless: false, status: 'malformed', reason: `not a Sigstore bundle: ${err instanceof Error ? err.message : String(err)}` };
+    const fields = err instanceof ValidationError ? ` (${err.fields.join(', ')})` : '';
+    return { ...base, keyless: false, status: 'malformed', reason: `not a Sigstore bundle: ${err instanceof Error ? err.message : String(err)}${fields}` };
   }
   const keyless = bundle.verificationMaterial.content.$case !== 'publicKey';
   const check = (status: SignatureStatus, reason?: string, identity?: SignatureCheck['identity']): SignatureCheck => ({ ...base, keyless, status, ...(reason ? { reason } : {}), ...(identity ? { identity } : {}) });
