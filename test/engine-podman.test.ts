@@ -4,29 +4,20 @@
  * socket podman's own clients use ($XDG_RUNTIME_DIR/podman/podman.sock) — with the same result
  * as scanning its archive; `--image-src docker,podman` falls through an absent Docker.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podmanPresent, startPodman, type PodmanLab } from './helpers/podman-lab.js';
 import { skopeo } from './helpers/registry-lab.js';
-import { runCliAsync, type CliRun } from './helpers/run-cli.js';
+import { runCliAsync } from './helpers/run-cli.js';
+import { expectSameAsArchive, parseReport as parse, type EngineReport as Report } from './helpers/engine-report.js';
 
 const ALPINE = resolve(import.meta.dirname, 'fixtures/images/alpine-3.14.9.containerd.oci.tar');
 
 const present = podmanPresent();
 if (!present && process.env.CI) throw new Error('podman must be installed and the tests run as root (.ci/run installs it)');
 
-interface Report {
-  artifact: { format: string; name: string };
-  packages: { type: string; name: string; version: string }[];
-  os?: unknown;
-}
-const parse = (run: CliRun): Report => {
-  if (run.status !== 0) throw new Error(`exit ${run.status}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Report;
-};
-const keys = (r: Report): string[] => r.packages.map((p) => `${p.type} ${p.name}@${p.version}`).sort();
 
 describe.skipIf(!present)('container engine (podman system service)', () => {
   let lab: PodmanLab;
@@ -46,14 +37,7 @@ describe.skipIf(!present)('container engine (podman system service)', () => {
 
   it('finds a loaded image through CONTAINER_HOST and through $XDG_RUNTIME_DIR/podman/podman.sock, same packages as the archive', async () => {
     for (const env of [{ CONTAINER_HOST: `unix://${lab.socket}` }, { XDG_RUNTIME_DIR: lab.runtimeDir }]) {
-      const run = await runCliAsync(['image', 'lab/alpine:3.14', '--image-src', 'podman', '-f', 'json'], { env });
-      const engine = parse(run);
-      expect(engine.artifact.format).toBe('podman-engine');
-      expect(engine.artifact.name).toBe('lab/alpine:3.14');
-      expect(engine.os).toEqual(archive.os);
-      expect(keys(engine)).toEqual(keys(archive));
-      expect(keys(engine)).toHaveLength(14);
-      expect(readdirSync(join(run.home, '.cache/bulwark')).sort()).toEqual(['layers']);
+      expectSameAsArchive(await runCliAsync(['image', 'lab/alpine:3.14', '--image-src', 'podman', '-f', 'json'], { env }), archive, 'podman-engine');
     }
   }, 60_000);
 

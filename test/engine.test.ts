@@ -3,29 +3,20 @@
  * an image `docker load`ed into it, found by name and scanned with the same result as its
  * archive; `--image-src` order and a missing image give the documented errors.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerdPresent, startDockerd, type DockerLab } from './helpers/dockerd-lab.js';
 import { skopeo } from './helpers/registry-lab.js';
-import { runCliAsync, type CliRun } from './helpers/run-cli.js';
+import { runCliAsync } from './helpers/run-cli.js';
+import { expectSameAsArchive, parseReport as parse } from './helpers/engine-report.js';
 
 const ALPINE = resolve(import.meta.dirname, 'fixtures/images/alpine-3.14.9.containerd.oci.tar');
 
 const present = dockerdPresent();
 if (!present && process.env.CI) throw new Error('dockerd must be installed and the tests run as root (.ci/run installs docker.io)');
 
-interface Report {
-  artifact: { format: string; name: string };
-  packages: { type: string; name: string; version: string }[];
-  os?: unknown;
-}
-const parse = (run: CliRun): Report => {
-  if (run.status !== 0) throw new Error(`exit ${run.status}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Report;
-};
-const keys = (r: Report): string[] => r.packages.map((p) => `${p.type} ${p.name}@${p.version}`).sort();
 
 describe.skipIf(!present)('container engine (dockerd)', () => {
   let lab: DockerLab;
@@ -39,15 +30,7 @@ describe.skipIf(!present)('container engine (dockerd)', () => {
 
   it('finds a loaded image by name through the Engine API, same result as the archive', async () => {
     const archive = parse(await runCliAsync(['image', ALPINE, '-f', 'json']));
-    const run = await runCliAsync(['image', 'lab/alpine:3.14', '-f', 'json'], { env: { DOCKER_HOST: `unix://${lab.socket}` } });
-    const engine = parse(run);
-    expect(engine.artifact.format).toBe('docker-engine');
-    expect(engine.artifact.name).toBe('lab/alpine:3.14');
-    expect(engine.os).toEqual(archive.os);
-    expect(keys(engine)).toEqual(keys(archive));
-    expect(keys(engine)).toHaveLength(14);
-    // The saved archive was temporary: only layer cache entries remain.
-    expect(readdirSync(join(run.home, '.cache/bulwark')).sort()).toEqual(['layers']);
+    expectSameAsArchive(await runCliAsync(['image', 'lab/alpine:3.14', '-f', 'json'], { env: { DOCKER_HOST: `unix://${lab.socket}` } }), archive, 'docker-engine');
   }, 60_000);
 
   it('follows --image-src: an image the engine lacks, or an engine left out, falls through to the next source', async () => {

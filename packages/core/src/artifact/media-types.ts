@@ -51,6 +51,16 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** UTF-8 JSON bytes that hold an object, or undefined (not JSON, or not an object). */
+export function jsonRecord(bytes: Buffer): Record<string, unknown> | undefined {
+  try {
+    const json: unknown = JSON.parse(bytes.toString('utf8'));
+    return isRecord(json) ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function asDescriptor(value: unknown, input: string, what: string): Descriptor {
   if (!isRecord(value)) throw new BulwarkError('MALFORMED_MANIFEST', input, `${what} is not an object`);
   if (!isDigest(value.digest)) throw new BulwarkError('MALFORMED_MANIFEST', input, `${what} has no valid digest (got ${JSON.stringify(value.digest)})`);

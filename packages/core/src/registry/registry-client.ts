@@ -150,17 +150,7 @@ export class RegistryClient {
   /** Fetches a manifest by tag or digest; verifies the bytes against a requested digest. */
   async manifest(reference: string, maxSize: number): Promise<{ body: Buffer; mediaType: string; digest: string }> {
     const res = await this.send(`/v2/${this.ref.repository}/manifests/${reference}`, { accept: MANIFEST_ACCEPT }, `manifest ${reference}`);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > maxSize) {
-        res.body.destroy();
-        throw new BulwarkError('FILE_TOO_LARGE', this.ref.canonical, `manifest ${reference} is larger than ${maxSize} bytes`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    const body = Buffer.concat(chunks);
+    const body = await this.readBounded(res.body, maxSize, `manifest ${reference}`);
     const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
     if (reference.startsWith('sha256:') && digest !== reference) throw new BulwarkError('DIGEST_MISMATCH', this.ref.canonical, `manifest ${reference} hashes to ${digest}; the registry returned altered content`);
     const mediaType = String(res.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
@@ -185,17 +175,7 @@ export class RegistryClient {
   async referrers(digest: string, maxSize: number): Promise<{ body: Buffer; source: 'referrers API' | `tag ${string}` } | undefined> {
     try {
       const res = await this.send(`/v2/${this.ref.repository}/referrers/${digest}`, { accept: 'application/vnd.oci.image.index.v1+json' }, `referrers of ${digest}`);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > maxSize) {
-          res.body.destroy();
-          throw new BulwarkError('FILE_TOO_LARGE', this.ref.canonical, `the referrers index of ${digest} is larger than ${maxSize} bytes`);
-        }
-        chunks.push(chunk as Buffer);
-      }
-      return { body: Buffer.concat(chunks), source: 'referrers API' };
+      return { body: await this.readBounded(res.body, maxSize, `the referrers index of ${digest}`), source: 'referrers API' };
     } catch (err) {
       if (!(err instanceof BulwarkError && err.code === 'MANIFEST_UNKNOWN')) throw err;
     }
@@ -216,20 +196,25 @@ export class RegistryClient {
     }
   }
 
-  /** A small blob read whole, verified against its digest. */
-  async blobBytes(digest: string, maxSize: number): Promise<Buffer> {
-    const { stream } = await this.blob(digest);
+  /** A response body read whole, refused past `maxSize` bytes (`what` names it in the error). */
+  private async readBounded(stream: Readable, maxSize: number, what: string): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of stream) {
       size += (chunk as Buffer).length;
       if (size > maxSize) {
         stream.destroy();
-        throw new BulwarkError('FILE_TOO_LARGE', this.ref.canonical, `blob ${digest} is larger than ${maxSize} bytes`);
+        throw new BulwarkError('FILE_TOO_LARGE', this.ref.canonical, `${what} is larger than ${maxSize} bytes`);
       }
       chunks.push(chunk as Buffer);
     }
-    const bytes = Buffer.concat(chunks);
+    return Buffer.concat(chunks);
+  }
+
+  /** A small blob read whole, verified against its digest. */
+  async blobBytes(digest: string, maxSize: number): Promise<Buffer> {
+    const { stream } = await this.blob(digest);
+    const bytes = await this.readBounded(stream, maxSize, `blob ${digest}`);
     const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (actual !== digest) throw new BulwarkError('DIGEST_MISMATCH', this.ref.canonical, `blob ${digest} hashes to ${actual}; the registry returned altered content`);
     return bytes;

@@ -7,7 +7,7 @@
 import { createHash, createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { bundleToJSON, toDSSEBundle } from '@sigstore/bundle';
 import { dsse } from '@sigstore/core';
-import { isRecord } from '../artifact/media-types.js';
+import { isRecord, jsonRecord } from '../artifact/media-types.js';
 import { referrersTag, type RegistryClient } from '../registry/registry-client.js';
 import { BUNDLE_ARTIFACT_PREFIX, IN_TOTO_PAYLOAD_TYPE } from './sigstore-bundles.js';
 
@@ -45,10 +45,8 @@ async function addToFallbackIndex(client: RegistryClient, subjectDigest: string,
   const tag = referrersTag(subjectDigest);
   const existing = await client.optionalManifest(tag, MAX_MANIFEST);
   let manifests: unknown[] = [];
-  if (existing) {
-    const json: unknown = JSON.parse(existing.body.toString('utf8'));
-    if (isRecord(json) && Array.isArray(json.manifests)) manifests = json.manifests.filter((m) => !(isRecord(m) && m.digest === descriptor.digest));
-  }
+  const json = existing ? jsonRecord(existing.body) : undefined;
+  if (json && Array.isArray(json.manifests)) manifests = json.manifests.filter((m) => !(isRecord(m) && m.digest === descriptor.digest));
   manifests.push(descriptor);
   await client.putManifest(tag, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests })), OCI_INDEX);
   return tag;

@@ -5,7 +5,7 @@
  * adds a layer there; verifying checks every layer against a public key and the digest.
  */
 import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { isRecord } from '../artifact/media-types.js';
+import { isRecord, jsonRecord } from '../artifact/media-types.js';
 import type { SignatureStatus, SignatureVerification } from '../model/report.js';
 import type { ImageReference } from '../registry/reference.js';
 import type { RegistryClient } from '../registry/registry-client.js';
@@ -34,13 +34,8 @@ interface Descriptor {
 }
 
 function descriptors(manifest: Buffer): Descriptor[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(manifest.toString('utf8'));
-  } catch {
-    return [];
-  }
-  if (!isRecord(json) || !Array.isArray(json.layers)) return [];
+  const json = jsonRecord(manifest);
+  if (!json || !Array.isArray(json.layers)) return [];
   return json.layers.filter((l): l is Descriptor => isRecord(l) && typeof l.digest === 'string' && typeof l.mediaType === 'string' && typeof l.size === 'number');
 }
 

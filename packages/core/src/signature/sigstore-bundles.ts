@@ -7,7 +7,7 @@
  */
 import { ValidationError, bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { PolicyError, Verifier, VerificationError, toSignedEntity, type SignedEntity } from '@sigstore/verify';
-import { isRecord } from '../artifact/media-types.js';
+import { isRecord, jsonRecord } from '../artifact/media-types.js';
 import type { SignatureStatus, SignatureVerification } from '../model/report.js';
 import type { RegistryClient } from '../registry/registry-client.js';
 import type { BundleTrust } from './sigstore-trust.js';
@@ -28,38 +28,23 @@ interface Referrer {
 }
 
 function referrersOf(index: Buffer): Referrer[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(index.toString('utf8'));
-  } catch {
-    return [];
-  }
-  if (!isRecord(json) || !Array.isArray(json.manifests)) return [];
+  const json = jsonRecord(index);
+  if (!json || !Array.isArray(json.manifests)) return [];
   return json.manifests.filter((m): m is Referrer => isRecord(m) && typeof m.digest === 'string' && typeof m.artifactType === 'string' && m.artifactType.startsWith(BUNDLE_ARTIFACT_PREFIX));
 }
 
 /** The bundle blob a referrer manifest carries (its one layer of a bundle media type). */
 function bundleLayer(manifest: Buffer): { digest: string; size: number } | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(manifest.toString('utf8'));
-  } catch {
-    return 'the referrer manifest is not JSON';
-  }
-  if (!isRecord(json) || !Array.isArray(json.layers)) return 'the referrer manifest has no layers';
+  const json = jsonRecord(manifest);
+  if (!json || !Array.isArray(json.layers)) return 'the referrer manifest is not an OCI manifest with layers';
   const layer = json.layers.find((l): l is { digest: string; size: number; mediaType: string } => isRecord(l) && typeof l.digest === 'string' && typeof l.size === 'number' && typeof l.mediaType === 'string' && l.mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX));
   return layer ?? 'the referrer manifest has no layer of a Sigstore bundle media type';
 }
 
 /** The image digests an in-toto statement names as its subjects (`sha256:<hex>`). */
 function statementSubjects(payload: Buffer): string[] | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return 'the signed in-toto statement is not JSON';
-  }
-  if (!isRecord(json) || !Array.isArray(json.subject)) return 'the signed in-toto statement has no subject';
+  const json = jsonRecord(payload);
+  if (!json || !Array.isArray(json.subject)) return 'the signed in-toto statement is not JSON with a subject list';
   return json.subject.flatMap((s) => (isRecord(s) && isRecord(s.digest) && typeof s.digest.sha256 === 'string' ? [`sha256:${s.digest.sha256.toLowerCase()}`] : []));
 }
 
