@@ -16,7 +16,8 @@ SecResponseBodyAccess On
 SecResponseBodyMimeType text/plain
 SecRule REQUEST_HEADERS:Content-Type "@rx ^application/json" "id:200001,phase:1,pass,nolog,t:lowercase,ctl:requestBodyProcessor=JSON"
 SecRule ARGS "@contains attack" "id:1001,phase:2,deny,status:403,log,msg:'attack in %{MATCHED_VAR_NAME}'"
-SecRule RESPONSE_BODY "@contains SECRET-LEAK" "id:1002,phase:4,deny,status:403,log,msg:'leak'"`;
+SecRule RESPONSE_BODY "@contains SECRET-LEAK" "id:1002,phase:4,deny,status:403,log,msg:'leak'"
+SecRule RESPONSE_HEADERS:X-Powered-By "@contains LeakyServer" "id:1003,phase:3,deny,status:403,log,msg:'leaky server header'"`;
 
 interface Reply {
   status: number;
@@ -155,6 +156,63 @@ describe('middleware', () => {
     await close(server);
   });
 
+  it('node http: response head and body are inspected before they leave (phases 3 and 4)', async () => {
+    const audits: AuditRecord[] = [];
+    const server = createServer(
+      wafRequestListener(
+        waf,
+        (req, res) => {
+          const url = new URL(req.url ?? '/', 'http://x');
+          const type = url.searchParams.get('type') ?? 'text/plain';
+          if (url.pathname === '/header') res.setHeader('X-Powered-By', 'LeakyServer 1.0');
+          res.setHeader('content-type', type);
+          // The body in three writes: the leak may sit in any of them.
+          const text = url.searchParams.get('body') ?? 'all good';
+          res.write(text.slice(0, 3));
+          res.write(text.slice(3, 9));
+          res.end(text.slice(9));
+        },
+        { audit: (r) => audits.push(r) },
+      ),
+    );
+    const port = await listen(server);
+    const fine = await send(port, '/?body=nothing%20to%20see%20here');
+    expect([fine.status, fine.body.toString()]).toEqual([200, 'nothing to see here']);
+    const leak = await send(port, '/?body=dump:%20SECRET-LEAK%20trace');
+    expect(leak.status).toBe(403);
+    expect(leak.body.toString()).toContain(`Request id: ${String(leak.headers['x-request-id'])}`);
+    expect(leak.headers['content-type']).toBe('text/plain; charset=utf-8');
+    // application/json is not a SecResponseBodyMimeType: its body is not inspected.
+    expect((await send(port, '/?type=application/json&body=SECRET-LEAK')).status).toBe(200);
+    const header = await send(port, '/header');
+    expect(header.status).toBe(403);
+    expect(header.headers['x-powered-by']).toBeUndefined();
+    await close(server);
+    expect(audits.map((a) => [a.status, a.rules.map((m) => m.id)])).toEqual([
+      [403, [1002]],
+      [403, [1003]],
+    ]);
+  });
+
+  it('node http: a response body past SecResponseBodyLimit is inspected up to the limit, then streamed', async () => {
+    const limited = Waf.fromText(`${RULES}\nSecResponseBodyLimit 64`);
+    const filler = 'x'.repeat(40);
+    const server = createServer(
+      wafRequestListener(limited, (req, res) => {
+        res.setHeader('content-type', 'text/plain');
+        const early = req.url === '/early';
+        for (let i = 0; i < 5; i++) res.write(`${early && i === 1 ? 'SECRET-LEAK' : ''}${filler}\n`);
+        res.end(`${early ? '' : 'SECRET-LEAK'} end\n`);
+      }),
+    );
+    const port = await listen(server);
+    expect((await send(port, '/early')).status).toBe(403);
+    const late = await send(port, '/late');
+    expect(late.status).toBe(200);
+    expect(late.body.toString()).toBe(`${`${filler}\n`.repeat(5)}SECRET-LEAK end\n`);
+    await close(server);
+  });
+
   it('Express: first middleware; express.json() after it still parses the body', async () => {
     const app = express();
     app.use(wafExpress(waf));
@@ -167,6 +225,15 @@ describe('middleware', () => {
     const ok = await send(port, '/api', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Ada"}' });
     expect(JSON.parse(ok.body.toString())).toEqual({ echoed: 'Ada' });
     expect((await send(port, '/api', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"attack"}' })).status).toBe(403);
+    // Response phases: a leak in a text/plain body is blocked, the same text as JSON passes.
+    app.get('/leak', (_req, res) => {
+      res.type('text/plain').send('stack: SECRET-LEAK');
+    });
+    app.get('/leak.json', (_req, res) => {
+      res.json({ note: 'SECRET-LEAK' });
+    });
+    expect((await send(port, '/leak')).status).toBe(403);
+    expect((await send(port, '/leak.json')).status).toBe(200);
     await close(server);
   });
 
@@ -183,5 +250,28 @@ describe('middleware', () => {
     expect((await send(port, '/api?q=attack')).status).toBe(403);
     expect((await send(port, '/api')).status).toBe(200);
     await app.close();
+  });
+
+  it('Fastify: onSend inspects the reply head and body; a block swaps status, headers and payload', async () => {
+    const audits: AuditRecord[] = [];
+    const app = Fastify();
+    await app.register(wafFastify(waf, { audit: (r) => audits.push(r) }));
+    app.get('/leak', async (_req, reply) => reply.type('text/plain').send('stack: SECRET-LEAK'));
+    app.get('/fine', async (_req, reply) => reply.type('text/plain').send('all good'));
+    app.get('/header', async (_req, reply) => reply.header('X-Powered-By', 'LeakyServer').type('text/plain').send('hi'));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as AddressInfo).port;
+    const leak = await send(port, '/leak');
+    expect(leak.status).toBe(403);
+    expect(leak.body.toString()).toContain(`Request id: ${String(leak.headers['x-request-id'])}`);
+    expect((await send(port, '/fine')).body.toString()).toBe('all good');
+    const header = await send(port, '/header');
+    expect(header.status).toBe(403);
+    expect(header.headers['x-powered-by']).toBeUndefined();
+    await app.close();
+    expect(audits.map((a) => [a.status, a.rules.map((m) => m.id)])).toEqual([
+      [403, [1002]],
+      [403, [1003]],
+    ]);
   });
 });

@@ -41,6 +41,9 @@ export function hasRequestBody(req: IncomingMessage): boolean {
   return (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
+/** The text a blocked client reads. */
+export const blockedBody = (requestId: string): string => `Request blocked by Bulwark WAF.\nRequest id: ${requestId}\n`;
+
 export function sendBlocked(res: ServerResponse, interruption: Interruption, requestId: string): void {
   if (res.headersSent) {
     res.destroy();
@@ -55,7 +58,7 @@ export function sendBlocked(res: ServerResponse, interruption: Interruption, req
     res.end();
     return;
   }
-  const body = `Request blocked by Bulwark WAF.\nRequest id: ${requestId}\n`;
+  const body = blockedBody(requestId);
   res.writeHead(interruption.status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId, connection: 'close' });
   res.end(body);
 }

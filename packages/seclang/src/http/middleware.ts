@@ -1,14 +1,16 @@
 /**
  * The engine inside a Node app: `wafRequestListener` wraps any `http` request listener (an
  * Express app included), `wafExpress` is Connect/Express middleware, `wafFastify` a Fastify
- * plugin (onRequest, preParsing, onSend hooks). The request body is read once, inspected, and
- * handed on unchanged; a block answers with the rule's status and the request id.
+ * plugin (onRequest, preParsing, onSend, onResponse hooks). The request body is read once,
+ * inspected, and handed on unchanged; the response's head and (listed MIME types) body are
+ * inspected before they leave; a block answers with the rule's status and the request id.
  */
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Waf } from '../engine/waf.js';
 import type { Transaction } from '../engine/transaction.js';
-import { auditRecord, hasRequestBody, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
+import { auditRecord, blockedBody, hasRequestBody, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
+import { guardResponse } from './response-guard.js';
 
 export interface MiddlewareOptions {
   audit?: (record: AuditRecord) => void;
@@ -59,6 +61,7 @@ export function wafRequestListener(waf: Waf, listener: (req: IncomingMessage, re
           return;
         }
         res.on('finish', () => audit(options, tx, req, res.statusCode));
+        guardResponse(tx, res, waf.rules.settings.responseBodyLimit);
         listener(body ? replayRequest(req, body) : req, res);
       },
       () => {
@@ -93,6 +96,7 @@ export function wafExpress(waf: Waf, options: MiddlewareOptions = {}): (req: Inc
         for (const prop of ['readable', 'readableEnded', 'readableFlowing', 'readableLength']) Object.defineProperty(req, prop, { configurable: true, get: () => (replay as unknown as Record<string, unknown>)[prop] });
       }
       res.on('finish', () => audit(options, tx, req, res.statusCode));
+      guardResponse(tx, res, waf.rules.settings.responseBodyLimit);
       next();
     }, next);
   };
@@ -102,11 +106,45 @@ export function wafExpress(waf: Waf, options: MiddlewareOptions = {}): (req: Inc
 export interface FastifyLike {
   addHook(name: 'onRequest', hook: (request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }, done: (err?: Error) => void) => void): unknown;
   addHook(name: 'preParsing', hook: (request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }, payload: NodeJS.ReadableStream) => Promise<NodeJS.ReadableStream | undefined>): unknown;
+  addHook(name: 'onSend', hook: (request: { raw: IncomingMessage }, reply: FastifyReplyLike, payload: unknown) => Promise<unknown>): unknown;
   addHook(name: 'onResponse', hook: (request: { raw: IncomingMessage }, reply: { raw: ServerResponse }, done: (err?: Error) => void) => void): unknown;
 }
 
+/** The parts of Fastify's reply the onSend hook uses. */
+export interface FastifyReplyLike {
+  raw: ServerResponse;
+  statusCode: number;
+  getHeaders(): Record<string, unknown>;
+  removeHeader(name: string): unknown;
+  header(name: string, value: string): unknown;
+  code(status: number): unknown;
+}
+
 const TX = Symbol('bulwark.transaction');
-type WithTx = IncomingMessage & { [TX]?: Transaction };
+const AUDITED = Symbol('bulwark.audited');
+type WithTx = IncomingMessage & { [TX]?: Transaction; [AUDITED]?: boolean };
+
+/** Phases 3 and 4 on a Fastify reply about to be sent; a block swaps status, headers and payload. */
+function inspectFastifyReply(tx: Transaction, req: IncomingMessage, reply: FastifyReplyLike, payload: unknown): unknown {
+  const headers: [string, string][] = [];
+  for (const [name, value] of Object.entries(reply.getHeaders())) for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) headers.push([name, String(v)]);
+  const inspectable = typeof payload === 'string' || Buffer.isBuffer(payload);
+  const stop = tx.processResponseHeaders(reply.statusCode, `HTTP/${req.httpVersion}`, headers) ?? (tx.wantsResponseBody() && inspectable ? tx.processResponseBody(Buffer.from(payload)) : tx.processResponseBody());
+  if (!stop) return payload;
+  if (stop.action === 'drop') {
+    reply.raw.socket?.destroy();
+    return '';
+  }
+  for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+  reply.code(stop.status);
+  reply.header('x-request-id', tx.id);
+  if (stop.action === 'redirect' && stop.redirect) {
+    reply.header('location', stop.redirect);
+    return '';
+  }
+  reply.header('content-type', 'text/plain; charset=utf-8');
+  return blockedBody(tx.id);
+}
 
 /** Fastify plugin: `fastify.register(wafFastify(waf))` (wrap with fastify-plugin semantics by registering at the root). */
 export function wafFastify(waf: Waf, options: MiddlewareOptions = {}): (fastify: FastifyLike, _opts: unknown, done: (err?: Error) => void) => void {
@@ -121,6 +159,7 @@ export function wafFastify(waf: Waf, options: MiddlewareOptions = {}): (fastify:
       if (stop) {
         reply.hijack();
         sendBlocked(reply.raw, stop, tx.id);
+        req[AUDITED] = true;
         audit(options, tx, req, stop.status);
         return;
       }
@@ -135,6 +174,7 @@ export function wafFastify(waf: Waf, options: MiddlewareOptions = {}): (fastify:
       if (stop) {
         reply.hijack();
         sendBlocked(reply.raw, stop, tx.id);
+        req[AUDITED] = true;
         audit(options, tx, req, stop.status);
         return new Readable({ read() {} });
       }
@@ -142,10 +182,15 @@ export function wafFastify(waf: Waf, options: MiddlewareOptions = {}): (fastify:
       replay.receivedEncodedLength = body.length;
       return replay;
     });
+    fastify.addHook('onSend', async (request, reply, payload) => {
+      const req = request.raw as WithTx;
+      const tx = req[TX];
+      return tx && !tx.interruption ? inspectFastifyReply(tx, req, reply, payload) : payload;
+    });
     fastify.addHook('onResponse', (request, reply, next) => {
       const req = request.raw as WithTx;
       const tx = req[TX];
-      if (tx && !tx.interruption) audit(options, tx, req, reply.raw.statusCode);
+      if (tx && !req[AUDITED]) audit(options, tx, req, reply.raw.statusCode);
       next();
     });
     done();
