@@ -167,6 +167,21 @@ describe.skipIf(!present)('Sigstore bundles through referrers', () => {
     expect(good.status, good.stderr).toBe(0);
     expect(good.result.signatures).toEqual([expect.objectContaining({ scheme: 'sigstore-bundle', status: 'verified', keyless: true, identity: { subjectAlternativeName: 'release@example.com', issuer: 'https://issuer.example' } })]);
 
+    // The same check inside an image scan: the result is in the report, and no finding.
+    const scanArgs = ['--verify-trusted-root', join(dir, 'trusted_root.json'), '--verify-certificate-identity', 'release@example.com', '--verify-certificate-oidc-issuer', 'https://issuer.example', '--exit-code', '9', '-f', 'json', ...creds];
+    interface Scan { signature?: Verification; misconfigurations?: { checkId: string; message: string }[] }
+    const scanned = await runCliAsync(['image', `${lab.host}/lab/keyless:1`, ...scanArgs]);
+    expect(scanned.status, scanned.stderr).toBe(0);
+    const scanReport = JSON.parse(scanned.stdout) as Scan;
+    expect(scanReport.signature?.verified).toBe(true);
+    expect(scanReport.misconfigurations ?? []).toEqual([]);
+    const scannedOther = await runCliAsync(['image', `${lab.host}/lab/keyless:1`, ...scanArgs.map((a) => (a === 'release@example.com' ? 'someone@example.com' : a))]);
+    expect(scannedOther.status).toBe(9);
+    expect((JSON.parse(scannedOther.stdout) as Scan).misconfigurations).toEqual([expect.objectContaining({ checkId: 'image-signature-unverified', message: expect.stringContaining('wrong-identity') })]);
+    const scanNoIdentity = await runCliAsync(['image', `${lab.host}/lab/keyless:1`, '--verify-trusted-root', join(dir, 'trusted_root.json'), ...creds]);
+    expect(scanNoIdentity.status).toBe(2);
+    expect(scanNoIdentity.stderr).toContain('--verify-certificate-identity');
+
     // The same trust, another identity required: refused as the wrong signer.
     const other = await verify('lab/keyless:1', ['--trusted-root', join(dir, 'trusted_root.json'), '--certificate-identity', 'someone@example.com', '--certificate-oidc-issuer', 'https://issuer.example']);
     expect(other.status).toBe(7);

@@ -3,7 +3,7 @@
  * chosen format to stdout or --output, and turn problems into the exit code.
  */
 import { stat, writeFile } from 'node:fs/promises';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
@@ -16,7 +16,6 @@ import {
   defaultCacheDir,
   hasErrors,
   LayerCache,
-  loadPublicKey,
   IMAGE_SOURCES,
   type ImageSourceKind,
   parseSize,
@@ -38,6 +37,7 @@ import {
 } from '@bulwark/core';
 import { EXIT_INPUT_ERROR, EXIT_INTEGRITY, EXIT_OK } from '../exit-codes.js';
 import { ProgressBar } from '../progress.js';
+import { trustFrom } from '../signature-trust.js';
 import { defaultDbPath } from './db-command.js';
 
 export interface ScanFlags {
@@ -48,6 +48,9 @@ export interface ScanFlags {
   cacheDir?: string;
   imageSrc?: string;
   verifyKey?: string;
+  verifyTrustedRoot?: string;
+  verifyCertificateIdentity?: string;
+  verifyCertificateOidcIssuer?: string;
   cache: boolean;
   cacheMaxSize: string;
   maxLayerSize?: string;
@@ -104,7 +107,12 @@ export function addScanOptions(cmd: Command, mode: Mode): Command {
     cmd.option('--insecure', 'talk to the registry over plain HTTP');
     cmd.option('--username <user>', 'registry user name (also BULWARK_USERNAME; default: docker config.json)');
     cmd.option('--password <password>', 'registry password or token (also BULWARK_PASSWORD)');
-    if (mode === 'image') cmd.option('--verify-key <file>', 'check the image\'s cosign signatures with this public key; an unverified image is a HIGH finding (image-signature-unverified)');
+    if (mode === 'image')
+      cmd
+        .option('--verify-key <file>', 'check the image\'s cosign signatures (tag scheme and Sigstore bundles) with this public key; an unverified image is a HIGH finding (image-signature-unverified)')
+        .option('--verify-trusted-root <file>', 'keyless: check Sigstore bundles against this trusted_root.json (offline); needs the two options below')
+        .option('--verify-certificate-identity <san>', 'keyless: the signer identity the certificate must carry')
+        .option('--verify-certificate-oidc-issuer <url>', 'keyless: the OIDC issuer the certificate must name');
     cmd.option('--image-src <list>', 'where to look for an image given by name, in order: docker, podman, registry', 'docker,podman,registry');
   }
   return cmd;
@@ -158,13 +166,13 @@ export async function runScan(mode: Mode, target: string, flags: ScanFlags): Pro
       options.tempDir = flags.cacheDir;
     }
   }
-  if (flags.verifyKey) {
-    if (!existsSync(flags.verifyKey)) throw new BulwarkError('INPUT_NOT_FOUND', flags.verifyKey, 'no such key file');
-    options.signatureKey = loadPublicKey(readFileSync(flags.verifyKey, 'utf8'), flags.verifyKey);
+  if (flags.verifyKey || flags.verifyTrustedRoot) {
+    const trustFlags = { ...(flags.verifyKey ? { key: flags.verifyKey } : {}), ...(flags.verifyTrustedRoot ? { trustedRoot: flags.verifyTrustedRoot } : {}), ...(flags.verifyCertificateIdentity ? { certificateIdentity: flags.verifyCertificateIdentity } : {}), ...(flags.verifyCertificateOidcIssuer ? { certificateOidcIssuer: flags.verifyCertificateOidcIssuer } : {}) };
+    options.signatureTrust = trustFrom(trustFlags, { key: '--verify-key', trustedRoot: '--verify-trusted-root', identity: '--verify-certificate-identity', issuer: '--verify-certificate-oidc-issuer' });
   }
   const sbomIn = mode === 'sbom' && !options.registry && isCycloneDxJson(target);
   const wantVuln = scanners.includes('vuln') || (scanners.length === 0 && (mode !== 'sbom' || sbomIn) && flags.db !== undefined && existsSync(flags.db));
-  if (wantVuln || options.content || options.signatureKey) options.policy = policyFrom(flags);
+  if (wantVuln || options.content || options.signatureTrust) options.policy = policyFrom(flags);
   if (scanners.includes('misconfig') && mode !== 'sbom') {
     const policy = policyFrom(flags);
     options.misconfig = { ...(policy.severities ? { severities: policy.severities } : {}), ...(policy.ignoreRules ? { ignoreRules: policy.ignoreRules } : {}), ...(policy.ignoreFile ? { ignoreFile: policy.ignoreFile } : {}) };

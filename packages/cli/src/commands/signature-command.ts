@@ -6,8 +6,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { BulwarkError, bundleTrust, connectRegistry, generateCosignKeyPair, loadCosignPrivateKey, loadPublicKey, signWithBundle, signWithCosignKey, verifyImageSignatures, type RegistryOptions, type VerificationResult } from '@bulwark/core';
+import { BulwarkError, connectRegistry, generateCosignKeyPair, loadCosignPrivateKey, signWithBundle, signWithCosignKey, verifyImageSignatures, type RegistryOptions, type VerificationResult } from '@bulwark/core';
 import { EXIT_OK, EXIT_UNSIGNED } from '../exit-codes.js';
+import { trustFrom, type VerifyFlags } from '../signature-trust.js';
 
 interface RegistryFlags {
   insecure?: boolean;
@@ -43,32 +44,6 @@ function signatureClient(flags: RegistryFlags & { signatureRepository?: string }
   if (/[@:][^/]*$/.test(repository.slice(repository.indexOf('/') + 1))) throw new BulwarkError('USAGE', repository, 'a signature repository names a repository, without tag or digest');
   // The tag in the reference is irrelevant: signature tags are derived from the image digest.
   return connectRegistry(`${repository}:sig`, registryOptions(flags));
-}
-
-interface VerifyFlags {
-  key?: string;
-  trustedRoot?: string;
-  certificateIdentity?: string;
-  certificateOidcIssuer?: string;
-}
-
-function trustFrom(flags: VerifyFlags): ReturnType<typeof bundleTrust> {
-  if (!flags.key && !flags.trustedRoot) throw new BulwarkError('USAGE', 'verify', 'give --key (keyed signatures) or --trusted-root with --certificate-identity and --certificate-oidc-issuer (keyless)');
-  let trustedRoot: { json: unknown; source: string } | undefined;
-  if (flags.trustedRoot) {
-    const text = readKeyFile(flags.trustedRoot);
-    try {
-      trustedRoot = { json: JSON.parse(text) as unknown, source: flags.trustedRoot };
-    } catch {
-      throw new BulwarkError('KEY_INVALID', flags.trustedRoot, 'the trusted root is not JSON');
-    }
-  }
-  return bundleTrust({
-    ...(flags.key ? { key: loadPublicKey(readKeyFile(flags.key), flags.key) } : {}),
-    ...(trustedRoot ? { trustedRoot } : {}),
-    ...(flags.certificateIdentity ? { certificateIdentity: flags.certificateIdentity } : {}),
-    ...(flags.certificateOidcIssuer ? { certificateOidcIssuer: flags.certificateOidcIssuer } : {}),
-  });
 }
 
 const withRegistryFlags = (command: Command): Command =>

@@ -21,10 +21,9 @@ import { contentFindings } from '../content/layer-findings.js';
 import { configRedactions, configSecrets, redactConfig } from '../content/config-secrets.js';
 import { IMAGE_CONFIG_CHECKS } from '../misconfig/image/image-config-checks.js';
 import { applyMisconfigPolicy, runChecks, type ConfigScanOptions } from '../misconfig/scan-config.js';
-import type { KeyObject } from 'node:crypto';
 import type { MisconfigFinding } from '../model/misconfig-finding.js';
 import type { SignatureVerification } from '../model/report.js';
-import { bundleTrust } from '../signature/sigstore-trust.js';
+import type { BundleTrust } from '../signature/sigstore-trust.js';
 import { verifyImageSignatures } from '../signature/verify-image.js';
 import { signatureFindings } from '../signature/signature-findings.js';
 import { buildReport } from './report-builder.js';
@@ -48,7 +47,7 @@ export async function scanImage(path: string, options: ScanOptions): Promise<Sca
     ? await openNamedImage(path, openOptions, { sources: options.imageSources ?? IMAGE_SOURCES, registry: options.registry, maxArchiveSize: options.limits.maxLayerSize, ...(options.tempDir ? { tempDir: options.tempDir } : {}) })
     : { source: await openImage(path, name, openOptions), close: () => undefined };
   try {
-    const signature = options.signatureKey ? await checkSignature(opened, options.signatureKey) : undefined;
+    const signature = options.signatureTrust ? await checkSignature(opened, options.signatureTrust) : undefined;
     const report = await scanOpenedImage(opened.source, name, options, started, signature ? signatureFindings(name, signature) : []);
     if (signature && !('unavailable' in signature)) report.signature = signature;
     return report;
@@ -64,9 +63,9 @@ function policyForExtraFindings(options: ScanOptions): ConfigScanOptions {
 }
 
 /** `--verify-key`: signatures live next to the image in its registry. */
-async function checkSignature(opened: OpenedImage, key: KeyObject): Promise<SignatureVerification | { unavailable: string }> {
+async function checkSignature(opened: OpenedImage, trust: BundleTrust): Promise<SignatureVerification | { unavailable: string }> {
   if (!opened.registry) return { unavailable: `signatures are verified in a registry; this image was read from a ${opened.source.format} (scan it by registry reference)` };
-  return verifyImageSignatures(opened.registry.client, bundleTrust({ key }), opened.registry.client, opened.registry.rootDigest);
+  return verifyImageSignatures(opened.registry.client, trust, opened.registry.client, opened.registry.rootDigest);
 }
 
 async function scanOpenedImage(source: ImageSource, name: string, options: ScanOptions, started: number, extraFindings: MisconfigFinding[]): Promise<ScanReport> {

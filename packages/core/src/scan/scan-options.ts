@@ -31,8 +31,8 @@ export interface ScanOptions {
   registry?: import('../registry/open-registry-image.js').RegistryOptions;
   /** …after trying these sources in order (default docker, podman, registry). */
   imageSources?: readonly import('../engine/open-named-image.js').ImageSourceKind[];
-  /** `--verify-key`: check the image's cosign signatures with this public key (a finding when none verifies). */
-  signatureKey?: import('node:crypto').KeyObject;
+  /** `--verify-key` / `--verify-trusted-root`: check the image's cosign signatures and Sigstore bundles (a finding when none verifies). */
+  signatureTrust?: import('../signature/sigstore-trust.js').BundleTrust;
   /** Scratch directory for images saved from an engine (removed after the scan). */
   tempDir?: string;
   /** `--vuln-severity-source`: raters to take severity from, in order. */

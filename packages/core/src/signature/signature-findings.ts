@@ -14,7 +14,7 @@ const BASE = {
   category: 'supply chain',
   configType: 'image-config',
   line: 0,
-  fix: 'Sign the scanned digest with `bulwark sign --key cosign.key` (or cosign) and verify with the matching public key.',
+  fix: 'Sign the scanned digest with `bulwark sign --key cosign.key [--bundle]` (or cosign) and verify with the matching public key or trusted identity.',
   aliases: ['CIS-4.5'],
 } as const;
 
@@ -25,7 +25,7 @@ export function signatureFindings(image: string, result: SignatureVerification |
   const statuses = result.signatures.map((s) => s.status);
   const message =
     statuses.length === 0
-      ? `no cosign signature for ${result.manifestDigest} (looked for :${result.signatureTag})`
-      : `${statuses.length} signature(s) for ${result.manifestDigest}, none by this key over this digest (${[...new Set(statuses)].join(', ')})`;
+      ? `no cosign signature for ${result.manifestDigest} (looked for :${result.signatureTag} and Sigstore bundles among its referrers)`
+      : `${statuses.length} signature(s) for ${result.manifestDigest}, none by the trusted key or identity over this digest (${[...new Set(statuses)].join(', ')})`;
   return [{ ...BASE, aliases: [...BASE.aliases], path: image, message }];
 }

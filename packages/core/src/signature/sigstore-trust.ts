@@ -47,7 +47,7 @@ function parseTrustedRoot(json: unknown, source: string): TrustedRoot {
 export function bundleTrust(options: TrustOptions): BundleTrust {
   const root = options.trustedRoot ? parseTrustedRoot(options.trustedRoot.json, options.trustedRoot.source) : TrustedRoot.fromJSON(EMPTY_ROOT);
   if (options.trustedRoot && root.certificateAuthorities.length > 0 && (!options.certificateIdentity || !options.certificateOidcIssuer)) {
-    throw new BulwarkError('USAGE', options.trustedRoot.source, 'keyless verification needs --certificate-identity and --certificate-oidc-issuer (who must have signed)');
+    throw new BulwarkError('USAGE', options.trustedRoot.source, 'keyless verification needs the certificate identity and OIDC issuer a signer must have');
   }
   const key = options.key;
   let material: TrustMaterial;
