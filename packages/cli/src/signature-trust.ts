@@ -21,7 +21,9 @@ function readTrustFile(path: string, what: string): string {
 export function trustFrom(flags: VerifyFlags, names = { key: '--key', trustedRoot: '--trusted-root', identity: '--certificate-identity', issuer: '--certificate-oidc-issuer' }): BundleTrust {
   if (!flags.key && !flags.trustedRoot) throw new BulwarkError('USAGE', 'verify', `give ${names.key} (keyed signatures) or ${names.trustedRoot} with ${names.identity} and ${names.issuer} (keyless)`);
   let trustedRoot: { json: unknown; source: string } | undefined;
-  if (flags.trustedRoot && (!flags.certificateIdentity || !flags.certificateOidcIssuer)) throw new BulwarkError('USAGE', flags.trustedRoot, `keyless verification needs ${names.identity} and ${names.issuer} (who must have signed)`);
+  // With a key, the root may serve only to check keyed bundles' log entries; without one it is for keyless signatures.
+  if (flags.trustedRoot && !flags.key && (!flags.certificateIdentity || !flags.certificateOidcIssuer)) throw new BulwarkError('USAGE', flags.trustedRoot, `keyless verification needs ${names.identity} and ${names.issuer} (who must have signed)`);
+  if (Boolean(flags.certificateIdentity) !== Boolean(flags.certificateOidcIssuer)) throw new BulwarkError('USAGE', 'verify', `${names.identity} and ${names.issuer} go together`);
   if (flags.trustedRoot) {
     const text = readTrustFile(flags.trustedRoot, 'trusted root file');
     try {

@@ -6,6 +6,8 @@
  */
 import { createHash, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { bundleToJSON, toMessageSignatureBundle } from '@sigstore/bundle';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imageStatement, signedBundle } from '../src/signature/bundle-signing.js';
 import { checkBundle } from '../src/signature/sigstore-bundles.js';
@@ -46,6 +48,19 @@ describe('Sigstore bundle checks', () => {
     expect(checkBundle(Buffer.from(JSON.stringify(notStatement)), image, trust, 'h3')).toMatchObject({ status: 'wrong-digest', reason: expect.stringContaining('subject') });
     // The right shape, signed by a key other than the trusted one.
     expect(checkBundle(signedBundle(imageStatement('r/x', digest), keys.privateKey), image, bundleTrust({ key: createPublicKey(other.privateKey) }), 'h4').status).toBe('bad-signature');
+  });
+
+  it("reads Sigstore's public-good trusted root; keyless needs an identity to require", () => {
+    const json: unknown = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../test/fixtures/cosign/trusted_root.public-good.json'), 'utf8'));
+    const withoutIdentity = bundleTrust({ trustedRoot: { json, source: 'public-good' }, key: keys.publicKey });
+    expect(withoutIdentity.keyless).toBe(false);
+    expect(withoutIdentity.checksLogs).toBe(true);
+    // A keyed bundle without a Rekor entry fails the log threshold once a log is trusted (cosign without --insecure-ignore-tlog).
+    expect(checkBundle(signedBundle(imageStatement('r/x', digest), keys.privateKey), image, withoutIdentity, 'p1')).toMatchObject({ status: 'bad-signature', reason: expect.stringContaining('TLOG_ERROR') });
+    const keyless = bundleTrust({ trustedRoot: { json, source: 'public-good' }, certificateIdentity: 'dev@example.com', certificateOidcIssuer: 'https://accounts.google.com' });
+    expect(keyless.keyless).toBe(true);
+    expect(keyless.material.certificateAuthorities.length).toBeGreaterThan(0);
+    expect(keyless.thresholds(true)).toEqual({ tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
   });
 
   it('unusable trusted roots are typed errors naming the file', () => {

@@ -43,12 +43,12 @@ function parseTrustedRoot(json: unknown, source: string): TrustedRoot {
   }
 }
 
-/** Builds the trust; a trusted root without an identity to require is refused (any certificate from the CA would pass). */
+/**
+ * Builds the trust. Keyless bundles are checked only when an identity is required too: without
+ * one, any certificate the CA issued would pass (the root then serves keyed bundles' log entries).
+ */
 export function bundleTrust(options: TrustOptions): BundleTrust {
   const root = options.trustedRoot ? parseTrustedRoot(options.trustedRoot.json, options.trustedRoot.source) : TrustedRoot.fromJSON(EMPTY_ROOT);
-  if (options.trustedRoot && root.certificateAuthorities.length > 0 && (!options.certificateIdentity || !options.certificateOidcIssuer)) {
-    throw new BulwarkError('USAGE', options.trustedRoot.source, 'keyless verification needs the certificate identity and OIDC issuer a signer must have');
-  }
   const key = options.key;
   let material: TrustMaterial;
   try {
@@ -61,7 +61,7 @@ export function bundleTrust(options: TrustOptions): BundleTrust {
   const identityPolicy = options.certificateIdentity && options.certificateOidcIssuer ? { subjectAlternativeName: options.certificateIdentity, extensions: { issuer: options.certificateOidcIssuer } } : undefined;
   return {
     key,
-    keyless: root.certificateAuthorities.length > 0,
+    keyless: root.certificateAuthorities.length > 0 && identityPolicy !== undefined,
     checksLogs,
     material,
     identityPolicy,
