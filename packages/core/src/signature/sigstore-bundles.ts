@@ -9,6 +9,7 @@ import { ValidationError, bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { PolicyError, Verifier, VerificationError, toSignedEntity, type SignedEntity } from '@sigstore/verify';
 import { isRecord, jsonRecord } from '../artifact/media-types.js';
 import type { SignatureStatus, SignatureVerification } from '../model/report.js';
+import { BulwarkError } from '../model/errors.js';
 import type { RegistryClient } from '../registry/registry-client.js';
 import type { BundleTrust } from './sigstore-trust.js';
 
@@ -88,11 +89,11 @@ export function checkBundle(bytes: Buffer, manifest: { digest: string; body: Buf
   const check = (status: SignatureStatus, reason?: string, identity?: SignatureCheck['identity']): SignatureCheck => ({ ...base, keyless, status, ...(reason ? { reason } : {}), ...(identity ? { identity } : {}) });
   if (keyless && !trust.keyless) return check('bad-signature', 'a keyless (certificate) signature; give --trusted-root with --certificate-identity and --certificate-oidc-issuer to check it');
   if (!keyless && !trust.key) return check('bad-signature', 'signed with a key; give --key to check it');
-  // A message signature is over the artifact itself: here, the manifest bytes.
-  let entity = toSignedEntity(bundle, bundle.content.$case === 'messageSignature' ? manifest.body : undefined);
-  if (!trust.checksLogs) entity = withoutLogs(entity);
   let signer: ReturnType<Verifier['verify']>;
   try {
+    // A message signature is over the artifact itself: here, the manifest bytes.
+    let entity = toSignedEntity(bundle, bundle.content.$case === 'messageSignature' ? manifest.body : undefined);
+    if (!trust.checksLogs) entity = withoutLogs(entity);
     signer = new Verifier(trust.material, trust.thresholds(keyless)).verify(entity, keyless ? trust.identityPolicy : undefined);
   } catch (err) {
     if (err instanceof PolicyError) return check('wrong-identity', err.message);
@@ -103,23 +104,31 @@ export function checkBundle(bytes: Buffer, manifest: { digest: string; body: Buf
   return bound === true ? check('verified', undefined, identityOf(signer)) : check('wrong-digest', bound, identityOf(signer));
 }
 
+const PER_ARTIFACT_ERRORS = new Set(['DIGEST_MISMATCH', 'FILE_TOO_LARGE', 'MANIFEST_UNKNOWN']);
+const malformed = (payloadDigest: string, reason: string): SignatureCheck => ({ payloadDigest, scheme: 'sigstore-bundle', keyless: false, status: 'malformed', reason });
+
+async function fetchAndCheck(client: RegistryClient, referrer: Referrer, manifest: { digest: string; body: Buffer }, trust: BundleTrust): Promise<SignatureCheck> {
+  const referring = await client.optionalManifest(referrer.digest, MAX_BUNDLE_MANIFEST);
+  if (!referring) return malformed(referrer.digest, `the referrer manifest ${referrer.digest} is listed but missing`);
+  const layer = bundleLayer(referring.body);
+  if (typeof layer === 'string') return malformed(referrer.digest, layer);
+  if (layer.size > MAX_BUNDLE) return malformed(referrer.digest, 'the bundle is larger than 1 MiB');
+  return checkBundle(await client.blobBytes(layer.digest, MAX_BUNDLE), manifest, trust, layer.digest);
+}
+
 /** Every Sigstore bundle that refers to the image, each checked; `source` says where they were listed. */
 export async function verifySigstoreBundles(client: RegistryClient, manifest: { digest: string; body: Buffer }, trust: BundleTrust): Promise<{ source?: string; checks: SignatureCheck[] }> {
   const index = await client.referrers(manifest.digest, MAX_INDEX);
   if (!index) return { checks: [] };
   const checks: SignatureCheck[] = [];
   for (const referrer of referrersOf(index.body).slice(0, MAX_BUNDLES)) {
-    const referring = await client.optionalManifest(referrer.digest, MAX_BUNDLE_MANIFEST);
-    if (!referring) {
-      checks.push({ payloadDigest: referrer.digest, scheme: 'sigstore-bundle', keyless: false, status: 'malformed', reason: `the referrer manifest ${referrer.digest} is listed but missing` });
-      continue;
+    try {
+      checks.push(await fetchAndCheck(client, referrer, manifest, trust));
+    } catch (err) {
+      // One bad artifact (altered, oversized) is its own result; the other signatures still count.
+      if (!(err instanceof BulwarkError) || !PER_ARTIFACT_ERRORS.has(err.code)) throw err;
+      checks.push(malformed(referrer.digest, err.message));
     }
-    const layer = bundleLayer(referring.body);
-    if (typeof layer === 'string' || layer.size > MAX_BUNDLE) {
-      checks.push({ payloadDigest: referrer.digest, scheme: 'sigstore-bundle', keyless: false, status: 'malformed', reason: typeof layer === 'string' ? layer : 'the bundle is larger than 1 MiB' });
-      continue;
-    }
-    checks.push(checkBundle(await client.blobBytes(layer.digest, MAX_BUNDLE), manifest, trust, layer.digest));
   }
   return { source: index.source, checks };
 }
