@@ -23,28 +23,37 @@ export interface TransactionControls {
 }
 
 
-function setvar(spec: string, source: VariableSource, rule: CompiledRule): void {
+/** `tx.score` → collection TX, key score (undefined without a dot). */
+function splitTarget(target: string): { collection: string; key: string } | undefined {
+  const dot = target.indexOf('.');
+  if (dot <= 0) return undefined;
+  return { collection: target.slice(0, dot).toUpperCase(), key: target.slice(dot + 1) };
+}
+
+/**
+ * `setvar:[!]collection.key[=[+|-]value]`, parsed once when the rule loads: at match time only
+ * the macros are expanded (CRS runs a few dozen setvars per request).
+ */
+function compileSetvar(spec: string): PerMatchAction {
   const deleting = spec.startsWith('!');
   const body = deleting ? spec.slice(1) : spec;
   const eq = body.indexOf('=');
-  const target = expandMacros(eq < 0 ? body : body.slice(0, eq), source, rule).trim();
-  const dot = target.indexOf('.');
-  if (dot <= 0) return;
-  const collectionName = target.slice(0, dot).toUpperCase();
-  const key = target.slice(dot + 1);
-  const collection = collectionOf(source.collections, collectionName);
-  if (deleting) {
-    collection.remove(key);
-    return;
-  }
+  const nameText = eq < 0 ? body : body.slice(0, eq);
   const raw = eq < 0 ? '1' : body.slice(eq + 1);
-  if (raw.startsWith('+') || raw.startsWith('-')) {
-    const delta = toInteger(expandMacros(raw.slice(1), source, rule));
-    const current = toInteger(collection.get(key)[0]?.value ?? '0');
-    collection.set(key, String(raw.startsWith('+') ? current + delta : current - delta));
-    return;
-  }
-  collection.set(key, expandMacros(raw, source, rule));
+  const sign = raw.startsWith('+') ? 1 : raw.startsWith('-') ? -1 : 0;
+  const deltaText = sign !== 0 ? raw.slice(1) : raw;
+  const fixedTarget = nameText.includes('%{') ? undefined : splitTarget(nameText.trim());
+  return (source, _controls, rule) => {
+    const target = fixedTarget ?? splitTarget(expandMacros(nameText, source, rule).trim());
+    if (!target) return;
+    const collection = collectionOf(source.collections, target.collection);
+    if (deleting) collection.remove(target.key);
+    else if (sign !== 0) {
+      const delta = toInteger(expandMacros(deltaText, source, rule));
+      const current = toInteger(collection.get(target.key)[0]?.value ?? '0');
+      collection.set(target.key, String(current + sign * delta));
+    } else collection.set(target.key, expandMacros(raw, source, rule));
+  };
 }
 
 const onOff = (v: string): boolean => v.trim().toLowerCase() === 'on';
@@ -96,8 +105,14 @@ function ctl(spec: string, controls: TransactionControls, source: VariableSource
   }
 }
 
-export function runPerMatchAction(action: Action, source: VariableSource, controls: TransactionControls, rule: CompiledRule): void {
+/** A non-disruptive action run on each match, compiled with its rule. */
+export type PerMatchAction = (source: VariableSource, controls: TransactionControls, rule: CompiledRule) => void;
+
+const NOTHING: PerMatchAction = () => undefined;
+
+export function compilePerMatchAction(action: Action): PerMatchAction {
   const value = action.value ?? '';
-  if (action.name === 'setvar') setvar(value, source, rule);
-  else if (action.name === 'ctl') ctl(value, controls, source, rule);
+  if (action.name === 'setvar') return compileSetvar(value);
+  if (action.name === 'ctl') return (source, controls, rule) => ctl(value, controls, source, rule);
+  return NOTHING;
 }

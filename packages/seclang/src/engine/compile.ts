@@ -13,6 +13,7 @@ import { result } from '../operator/operator.js';
 import { TRANSFORMATIONS, type Transformation } from '../transform/registry.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
 import { attachRxPrefilters } from './rx-prefilter.js';
+import { compilePerMatchAction } from './actions.js';
 import type { CompiledRule, CompiledRuleSet, CompiledTarget, Disruptive, EngineSettings, KeyMatcher, PhaseItem } from './compiled.js';
 
 const DISRUPTIVE = new Set(['deny', 'drop', 'block', 'pass', 'allow', 'redirect']);
@@ -232,7 +233,7 @@ function compileRule(rule: Rule, phase: number, defaults: Defaults | undefined, 
           compiled.disruptive = a.name as Disruptive;
           if (a.name === 'allow') compiled.allowScope = a.value ?? '';
           if (a.name === 'redirect') compiled.redirect = a.value;
-        } else if (PER_MATCH.has(a.name)) compiled.perMatch.push(a);
+        } else if (PER_MATCH.has(a.name)) compiled.perMatch.push(compilePerMatchAction(a));
     }
   }
   if (compiled.disruptive === 'block') {

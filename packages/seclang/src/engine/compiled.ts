@@ -3,10 +3,11 @@
  * regexes compiled once, defaults and removals applied, rules split by phase with the markers
  * `skipAfter` jumps to, and the engine settings the configuration directives chose.
  */
-import type { Action, VariableSelector } from '../model.js';
+import type { VariableSelector } from '../model.js';
 import type { CompiledOperator } from '../operator/operator.js';
 import type { Transformation } from '../transform/registry.js';
 import type { RxPrefilter } from './rx-prefilter.js';
+import type { PerMatchAction } from './actions.js';
 
 export interface KeyMatcher {
   test(key: string): boolean;
@@ -47,8 +48,8 @@ export interface CompiledRule {
   transformKey: string;
   multiMatch: boolean;
   capture: boolean;
-  /** Non-disruptive actions run on each matched value (setvar, ctl, …), in rule order. */
-  perMatch: Action[];
+  /** Non-disruptive actions run on each matched value (setvar, ctl, …), compiled, in rule order. */
+  perMatch: PerMatchAction[];
   disruptive?: Disruptive;
   /** `allow` / `allow:phase` / `allow:request`. */
   allowScope?: string;

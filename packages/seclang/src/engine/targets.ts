@@ -19,6 +19,28 @@ export interface VariableSource {
   xml?: { text: string[]; attributes: string[] };
 }
 
+/**
+ * A list refilled for every rule: its length is tracked here, so refilling overwrites slots in
+ * place (popping an array to empty lets V8 shrink it, and the next fill regrows it).
+ */
+export class TargetList {
+  readonly items: TargetValue[] = [];
+  length = 0;
+  push(value: TargetValue): void {
+    this.items[this.length++] = value;
+  }
+  clear(): void {
+    this.length = 0;
+  }
+}
+
+/** Where resolved values go: a plain array or a reused TargetList. */
+export interface TargetSink {
+  push(value: TargetValue): unknown;
+}
+
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
 /** Collections that change while rules run (never cached). */
 const VOLATILE = new Set(['TX', 'MATCHED_VARS', 'MATCHED_VARS_NAMES', 'IP', 'GLOBAL', 'SESSION', 'USER', 'ENV']);
 const VOLATILE_SCALARS = new Set(['MATCHED_VAR', 'MATCHED_VAR_NAME', 'HIGHEST_SEVERITY', 'REQBODY_PROCESSOR', 'DURATION']);
@@ -34,8 +56,8 @@ function excluded(name: string, entry: Entry, exclusions: readonly CompiledTarge
   return false;
 }
 
-function xmlValues(source: VariableSource, key: string | undefined): string[] {
-  if (!source.xml) return [];
+function xmlValues(source: VariableSource, key: string | undefined): readonly string[] {
+  if (!source.xml) return NO_VALUES;
   if (key !== undefined && key.includes('@')) return source.xml.attributes;
   return source.xml.text;
 }
@@ -66,17 +88,23 @@ function sharedView(source: VariableSource, name: string, value: string, stable:
 }
 
 /** Appends the values `target` selects to `out` (no intermediate arrays: this runs for every rule). */
-export function resolveTarget(source: VariableSource, target: CompiledTarget, exclusions: readonly CompiledTarget[], out: TargetValue[]): void {
+/** Whether an exclusion names the scalar `name` (a loop: this runs for every rule). */
+function scalarExcluded(name: string, exclusions: readonly CompiledTarget[]): boolean {
+  for (let i = 0; i < exclusions.length; i++) if ((exclusions[i] as CompiledTarget).selector.name === name) return true;
+  return false;
+}
+
+export function resolveTarget(source: VariableSource, target: CompiledTarget, exclusions: readonly CompiledTarget[], out: TargetSink): void {
   const { name, key, count } = target.selector;
   if (name === 'XML') {
     const values = xmlValues(source, key);
     if (count) out.push({ name: `&XML`, value: String(values.length), stable: false, transformed: undefined });
-    else for (const value of values) out.push({ name: `XML:${key ?? '/*'}`, value, stable: true, transformed: undefined });
+    else for (let i = 0; i < values.length; i++) out.push({ name: `XML:${key ?? '/*'}`, value: values[i] as string, stable: true, transformed: undefined });
     return;
   }
   const collection = source.collections.get(name);
   if (!collection) {
-    const value = exclusions.length > 0 && exclusions.some((ex) => ex.selector.name === name) ? undefined : source.scalars.get(name);
+    const value = exclusions.length > 0 && scalarExcluded(name, exclusions) ? undefined : source.scalars.get(name);
     if (count) out.push(sharedView(source, target.countName ?? `&${name}`, value === undefined ? '0' : '1', false));
     else if (value !== undefined) out.push(sharedView(source, name, value, !VOLATILE_SCALARS.has(name)));
     return;
@@ -94,11 +122,10 @@ export function resolveTarget(source: VariableSource, target: CompiledTarget, ex
   if (count) out.push(sharedView(source, target.countName ?? `&${name}${key !== undefined ? `:${key}` : ''}`, String(selected), false));
 }
 
-/** Every value a rule looks at, appended to `out` (a fresh array unless the caller reuses one). */
-export function resolveTargets(source: VariableSource, rule: CompiledRule, extraExclusions: readonly CompiledTarget[], out: TargetValue[] = []): TargetValue[] {
+/** Every value a rule looks at, appended to `out`. */
+export function resolveTargets(source: VariableSource, rule: CompiledRule, extraExclusions: readonly CompiledTarget[], out: TargetSink): void {
   const exclusions = extraExclusions.length ? [...rule.exclusions, ...extraExclusions] : rule.exclusions;
   for (let i = 0; i < rule.targets.length; i++) resolveTarget(source, rule.targets[i] as CompiledTarget, exclusions, out);
-  return out;
 }
 
 /** One `%{…}` reference of a macro text, parsed once per distinct text. */

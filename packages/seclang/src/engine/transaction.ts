@@ -6,11 +6,10 @@
  */
 import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
 import { Collection, collectionOf, deriveArgumentViews, requestHeadVariables, type RequestHead } from '../request/collections.js';
-import { runPerMatchAction, type TransactionControls } from './actions.js';
+import type { PerMatchAction, TransactionControls } from './actions.js';
 import type { CompiledRule, CompiledRuleSet, CompiledTarget } from './compiled.js';
 import type { RxSetGroup } from './rx-prefilter.js';
-import { expandMacros, resolveTargets, type TargetValue, type VariableSource } from './targets.js';
-import { emptyArray } from '../util/empty-array.js';
+import { TargetList, expandMacros, resolveTargets, type TargetValue, type VariableSource } from './targets.js';
 import type { Transformation } from '../transform/registry.js';
 
 export interface MatchedRule {
@@ -74,7 +73,7 @@ export class Transaction {
   private readonly matchedVarNames = new Collection(false);
   /** Resolved targets of stable request data, shared by every rule that names them the same way. */
   private readonly targetCache = new Map<string, TargetValue[]>();
-  private readonly scratch: TargetValue[] = [];
+  private readonly scratch = new TargetList();
 
   constructor(
     private readonly rules: CompiledRuleSet,
@@ -293,8 +292,9 @@ export class Transaction {
     let values = this.targetCache.get(key);
     if (!values) {
       // Resolved through the scratch list and copied at its exact size (a fresh list would grow in 16-slot steps).
-      emptyArray(this.scratch);
-      this.targetCache.set(key, (values = resolveTargets(this.source, rule, NO_EXCLUSIONS, this.scratch).slice()));
+      this.scratch.clear();
+      resolveTargets(this.source, rule, NO_EXCLUSIONS, this.scratch);
+      this.targetCache.set(key, (values = this.scratch.items.slice(0, this.scratch.length)));
     }
     return values;
   }
@@ -377,15 +377,23 @@ export class Transaction {
 
   private evaluateLink(rule: CompiledRule, head: CompiledRule): boolean {
     const extra = this.controls.removedTargets.length ? this.removedTargetsFor(head) : NO_EXCLUSIONS;
-    let targets: TargetValue[];
-    if (rule.targets.length === 0) targets = NO_TARGET;
-    else if (extra.length || !rule.targetCacheKey) {
-      // Values that may change between rules: resolved into one reused array (nothing below resolves again while it is read).
-      emptyArray(this.scratch);
-      targets = resolveTargets(this.source, rule, extra, this.scratch);
-    } else targets = this.cachedTargets(rule, rule.targetCacheKey);
+    let targets: readonly TargetValue[];
+    let count: number;
+    if (rule.targets.length === 0) {
+      targets = NO_TARGET;
+      count = 1;
+    } else if (extra.length || !rule.targetCacheKey) {
+      // Values that may change between rules: resolved into one reused list (nothing below resolves again while it is read).
+      this.scratch.clear();
+      resolveTargets(this.source, rule, extra, this.scratch);
+      targets = this.scratch.items;
+      count = this.scratch.length;
+    } else {
+      targets = this.cachedTargets(rule, rule.targetCacheKey);
+      count = targets.length;
+    }
     let matched = false;
-    for (let i = 0; i < targets.length; i++) {
+    for (let i = 0; i < count; i++) {
       const target = targets[i] as TargetValue;
       if (rule.multiMatch) {
         if (this.testEachStep(rule, target)) matched = true;
@@ -408,6 +416,7 @@ export class Transaction {
     s.set('MATCHED_VAR_NAME', target.name);
     this.matchedVars.add(target.name, value);
     this.matchedVarNames.add(target.name, target.name);
-    for (const action of rule.perMatch) runPerMatchAction(action, this.source, this.controls, rule);
+    const actions = rule.perMatch;
+    for (let i = 0; i < actions.length; i++) (actions[i] as PerMatchAction)(this.source, this.controls, rule);
   }
 }
