@@ -66,7 +66,7 @@ function xmlValues(source: VariableSource, key: string | undefined): readonly st
 function entryView(name: string, e: Entry, stable: boolean): TargetValue {
   if (e.view !== undefined && e.viewOf === name) return e.view;
   e.viewOf = name;
-  return (e.view = { name: `${name}:${e.key}`, value: e.value, stable, transformed: undefined });
+  return (e.view = { name: `${name}:${e.key}`, value: e.value, stable, transformed: undefined, lowerName: undefined });
 }
 
 /**
@@ -76,7 +76,7 @@ function entryView(name: string, e: Entry, stable: boolean): TargetValue {
 function sharedView(source: VariableSource, name: string, value: string, stable: boolean): TargetValue {
   const view = source.scalarViews.get(name);
   if (view === undefined) {
-    const made = { name, value, stable, transformed: undefined };
+    const made = { name, value, stable, transformed: undefined, lowerName: undefined };
     source.scalarViews.set(name, made);
     return made;
   }
@@ -98,8 +98,8 @@ export function resolveTarget(source: VariableSource, target: CompiledTarget, ex
   const { name, key, count } = target.selector;
   if (name === 'XML') {
     const values = xmlValues(source, key);
-    if (count) out.push({ name: `&XML`, value: String(values.length), stable: false, transformed: undefined });
-    else for (let i = 0; i < values.length; i++) out.push({ name: `XML:${key ?? '/*'}`, value: values[i] as string, stable: true, transformed: undefined });
+    if (count) out.push({ name: `&XML`, value: String(values.length), stable: false, transformed: undefined, lowerName: undefined });
+    else for (let i = 0; i < values.length; i++) out.push({ name: `XML:${key ?? '/*'}`, value: values[i] as string, stable: true, transformed: undefined, lowerName: undefined });
     return;
   }
   const collection = source.collections.get(name);
@@ -122,9 +122,8 @@ export function resolveTarget(source: VariableSource, target: CompiledTarget, ex
   if (count) out.push(sharedView(source, target.countName ?? `&${name}${key !== undefined ? `:${key}` : ''}`, String(selected), false));
 }
 
-/** Every value a rule looks at, appended to `out`. */
-export function resolveTargets(source: VariableSource, rule: CompiledRule, extraExclusions: readonly CompiledTarget[], out: TargetSink): void {
-  const exclusions = extraExclusions.length ? [...rule.exclusions, ...extraExclusions] : rule.exclusions;
+/** Every value a rule looks at, appended to `out`; `exclusions` are the rule's own plus any a ctl added. */
+export function resolveTargets(source: VariableSource, rule: CompiledRule, exclusions: readonly CompiledTarget[], out: TargetSink): void {
   for (let i = 0; i < rule.targets.length; i++) resolveTarget(source, rule.targets[i] as CompiledTarget, exclusions, out);
 }
 

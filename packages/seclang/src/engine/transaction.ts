@@ -41,8 +41,7 @@ export interface TransactionOptions {
 }
 
 const LIMITS = { maxDepth: 512, maxArgs: 1000 };
-const NO_TARGET: TargetValue[] = [{ name: '', value: '', stable: false, transformed: undefined }];
-const NO_EXCLUSIONS: CompiledTarget[] = [];
+const NO_TARGET: TargetValue[] = [{ name: '', value: '', stable: false, transformed: undefined, lowerName: undefined }];
 const PORT_SUFFIX = /:\d+$/;
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 let counter = 0;
@@ -293,7 +292,7 @@ export class Transaction {
     if (!values) {
       // Resolved through the scratch list and copied at its exact size (a fresh list would grow in 16-slot steps).
       this.scratch.clear();
-      resolveTargets(this.source, rule, NO_EXCLUSIONS, this.scratch);
+      resolveTargets(this.source, rule, rule.exclusions, this.scratch);
       this.targetCache.set(key, (values = this.scratch.items.slice(0, this.scratch.length)));
     }
     return values;
@@ -352,11 +351,26 @@ export class Transaction {
     return false;
   }
 
-  /** Targets removed by `ctl:ruleRemoveTarget*` for this rule (allocates only when some apply). */
-  private removedTargetsFor(head: CompiledRule): CompiledTarget[] {
-    let extra: CompiledTarget[] | undefined;
-    for (const r of this.controls.removedTargets) if (r.applies(head)) (extra ??= []).push(r.target);
-    return extra ?? NO_EXCLUSIONS;
+  /** Rules a ctl trimmed: their exclusions merged with the `ctl:ruleRemoveTarget*` ones, and how many ctls that saw. */
+  private readonly exclusionCache = new Map<CompiledRule, { seen: number; exclusions: readonly CompiledTarget[] }>();
+
+  /**
+   * The rule's exclusions plus the targets `ctl:ruleRemoveTarget*` removed for its chain head,
+   * merged once per rule (recomputed only when another ctl has run since).
+   */
+  private exclusionsFor(rule: CompiledRule, head: CompiledRule): readonly CompiledTarget[] {
+    const removed = this.controls.removedTargets;
+    if (removed.length === 0) return rule.exclusions;
+    const cached = this.exclusionCache.get(rule);
+    if (cached !== undefined && cached.seen === removed.length) return cached.exclusions;
+    let merged: CompiledTarget[] | undefined;
+    for (let i = 0; i < removed.length; i++) {
+      const r = removed[i] as TransactionControls['removedTargets'][number];
+      if (r.applies(head)) (merged ??= [...rule.exclusions]).push(r.target);
+    }
+    // Only rules a ctl trimmed are remembered (a few dozen); the check itself allocates nothing.
+    if (merged) this.exclusionCache.set(rule, { seen: removed.length, exclusions: merged });
+    return merged ?? rule.exclusions;
   }
 
   /** One operator call on one (transformed) value; true when it matched and the match was recorded. */
@@ -376,16 +390,17 @@ export class Transaction {
   }
 
   private evaluateLink(rule: CompiledRule, head: CompiledRule): boolean {
-    const extra = this.controls.removedTargets.length ? this.removedTargetsFor(head) : NO_EXCLUSIONS;
+    const exclusions = this.exclusionsFor(rule, head);
     let targets: readonly TargetValue[];
     let count: number;
     if (rule.targets.length === 0) {
       targets = NO_TARGET;
       count = 1;
-    } else if (extra.length || !rule.targetCacheKey) {
-      // Values that may change between rules: resolved into one reused list (nothing below resolves again while it is read).
+    } else if (exclusions !== rule.exclusions || !rule.targetCacheKey) {
+      // Values that may change between rules, or a target list a ctl trimmed for this rule:
+      // resolved into one reused list (nothing below resolves again while it is read).
       this.scratch.clear();
-      resolveTargets(this.source, rule, extra, this.scratch);
+      resolveTargets(this.source, rule, exclusions, this.scratch);
       targets = this.scratch.items;
       count = this.scratch.length;
     } else {
@@ -405,17 +420,16 @@ export class Transaction {
   private onMatch(rule: CompiledRule, target: TargetValue, value: string, captures: string[] | undefined): void {
     if (rule.capture && captures) {
       const tx = this.collection('TX');
-      CAPTURE_KEYS.forEach((k, i) => {
-        if (i < captures.length) tx.set(k, captures[i] as string);
-      });
+      for (let i = 0; i < CAPTURE_KEYS.length && i < captures.length; i++) tx.set(CAPTURE_KEYS[i] as string, captures[i] as string);
     }
     const s = this.source.scalars;
     // As in ModSecurity, MATCHED_VAR(S) hold the value after the rule's transformations
     // (chained links such as CRS 932200's re-test what the head saw).
     s.set('MATCHED_VAR', value);
     s.set('MATCHED_VAR_NAME', target.name);
-    this.matchedVars.add(target.name, value);
-    this.matchedVarNames.add(target.name, target.name);
+    const lower = (target.lowerName ??= target.name.toLowerCase());
+    this.matchedVars.add(target.name, value, lower);
+    this.matchedVarNames.add(target.name, target.name, lower);
     const actions = rule.perMatch;
     for (let i = 0; i < actions.length; i++) (actions[i] as PerMatchAction)(this.source, this.controls, rule);
   }

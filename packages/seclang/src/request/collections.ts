@@ -25,6 +25,8 @@ export interface ValueView {
   stable: boolean;
   /** Cached results of transformation chains on `value`: [chain key, result, chain key, result, …]. */
   transformed: string[] | undefined;
+  /** `name` in lower case, made on first need (MATCHED_VARS keys). */
+  lowerName: string | undefined;
 }
 
 export interface Entry extends Field {
@@ -51,8 +53,9 @@ export class Collection {
   constructor(indexed = true) {
     this.index = indexed ? new Map() : undefined;
   }
-  add(key: string, value: string): void {
-    const k = key.toLowerCase();
+  /** `lower` may be passed when the caller already has the key in lower case. */
+  add(key: string, value: string, lower?: string): void {
+    const k = lower ?? key.toLowerCase();
     const reused = this.index ? undefined : this.spare.pop();
     if (reused) {
       reused.key = key;
