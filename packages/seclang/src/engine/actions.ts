@@ -22,7 +22,6 @@ export interface TransactionControls {
   forceRequestBodyVariable: boolean;
 }
 
-
 /** `tx.score` → collection TX, key score (undefined without a dot). */
 function splitTarget(target: string): { collection: string; key: string } | undefined {
   const dot = target.indexOf('.');

@@ -87,13 +87,13 @@ function sharedView(source: VariableSource, name: string, value: string, stable:
   return view;
 }
 
-/** Appends the values `target` selects to `out` (no intermediate arrays: this runs for every rule). */
 /** Whether an exclusion names the scalar `name` (a loop: this runs for every rule). */
 function scalarExcluded(name: string, exclusions: readonly CompiledTarget[]): boolean {
   for (let i = 0; i < exclusions.length; i++) if ((exclusions[i] as CompiledTarget).selector.name === name) return true;
   return false;
 }
 
+/** Appends the values `target` selects to `out` (no intermediate arrays: this runs for every rule). */
 export function resolveTarget(source: VariableSource, target: CompiledTarget, exclusions: readonly CompiledTarget[], out: TargetSink): void {
   const { name, key, count } = target.selector;
   if (name === 'XML') {

@@ -41,6 +41,12 @@ export function hasRequestBody(req: IncomingMessage): boolean {
   return (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
+/** Appends outgoing headers (a `getHeaders()` object: values may be numbers or arrays) as name/value pairs. */
+export function appendHeaderPairs(out: [string, string][], headers: Readonly<Record<string, unknown>>): [string, string][] {
+  for (const [name, value] of Object.entries(headers)) for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) out.push([name, String(v)]);
+  return out;
+}
+
 /** The text a blocked client reads. */
 export const blockedBody = (requestId: string): string => `Request blocked by Bulwark WAF.\nRequest id: ${requestId}\n`;
 

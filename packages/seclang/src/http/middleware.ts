@@ -9,7 +9,7 @@ import { IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Waf } from '../engine/waf.js';
 import type { Transaction } from '../engine/transaction.js';
-import { auditRecord, blockedBody, hasRequestBody, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
+import { appendHeaderPairs, auditRecord, blockedBody, hasRequestBody, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
 import { guardResponse } from './response-guard.js';
 
 export interface MiddlewareOptions {
@@ -126,8 +126,7 @@ type WithTx = IncomingMessage & { [TX]?: Transaction; [AUDITED]?: boolean };
 
 /** Phases 3 and 4 on a Fastify reply about to be sent; a block swaps status, headers and payload. */
 function inspectFastifyReply(tx: Transaction, req: IncomingMessage, reply: FastifyReplyLike, payload: unknown): unknown {
-  const headers: [string, string][] = [];
-  for (const [name, value] of Object.entries(reply.getHeaders())) for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) headers.push([name, String(v)]);
+  const headers = appendHeaderPairs([], reply.getHeaders());
   const inspectable = typeof payload === 'string' || Buffer.isBuffer(payload);
   const stop = tx.processResponseHeaders(reply.statusCode, `HTTP/${req.httpVersion}`, headers) ?? (tx.wantsResponseBody() && inspectable ? tx.processResponseBody(Buffer.from(payload)) : tx.processResponseBody());
   if (!stop) return payload;

@@ -6,24 +6,18 @@
  * and the request id; whatever the app writes afterwards is dropped.
  */
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Interruption } from '../engine/transaction.js';
-import type { Transaction } from '../engine/transaction.js';
-import { sendBlocked } from './inspect.js';
+import type { Interruption, Transaction } from '../engine/transaction.js';
+import { appendHeaderPairs, sendBlocked } from './inspect.js';
 
 type State = 'pending' | 'holding' | 'passing' | 'sending-block' | 'blocked';
 type Callback = (err?: Error | null) => void;
 
 /** Header name/value pairs as rules see them, from set headers and a writeHead argument. */
 function headerPairs(res: ServerResponse, extra: OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined): [string, string][] {
-  const pairs: [string, string][] = [];
-  const add = (name: string, value: OutgoingHttpHeader | undefined): void => {
-    if (value === undefined) return;
-    for (const v of Array.isArray(value) ? value : [value]) pairs.push([name, String(v)]);
-  };
-  for (const [name, value] of Object.entries(res.getHeaders())) add(name, value);
+  const pairs = appendHeaderPairs([], res.getHeaders());
   if (Array.isArray(extra)) {
-    for (let i = 0; i + 1 < extra.length; i += 2) add(String(extra[i]), extra[i + 1]);
-  } else if (extra) for (const [name, value] of Object.entries(extra)) add(name, value);
+    for (let i = 0; i + 1 < extra.length; i += 2) appendHeaderPairs(pairs, { [String(extra[i])]: extra[i + 1] });
+  } else if (extra) appendHeaderPairs(pairs, extra);
   return pairs;
 }
 

@@ -11,7 +11,7 @@ const literal =
     hasMacro(argument) ? (value, env) => result(test(value, env.expand(argument))) : (value) => result(test(value, argument));
 
 /** Whitespace as JavaScript's `\\s` knows it (what the earlier regex-based parse skipped). */
-const isSpace = (c: number): boolean =>
+const isJsWhitespace = (c: number): boolean =>
   (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 
 /**
@@ -22,7 +22,7 @@ const isSpace = (c: number): boolean =>
 export function toInteger(text: string): number {
   const end = Math.min(text.length, 64);
   let i = 0;
-  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  while (i < end && isJsWhitespace(text.charCodeAt(i))) i++;
   let sign = 1;
   const first = i < end ? text.charCodeAt(i) : 0;
   if (first === 43 || first === 45) {

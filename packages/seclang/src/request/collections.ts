@@ -6,10 +6,9 @@
  * Collection keys match case-insensitively, as in ModSecurity.
  */
 import { urlDecode } from '../transform/decode.js';
-import { emptyArray } from '../util/empty-array.js';
+import type { RawRequest } from './raw-request.js';
 
 const percentDecode = (text: string): string => (text.includes('%') ? urlDecode(text.replaceAll('+', '%2B')) : text);
-import type { RawRequest } from './raw-request.js';
 
 /** A name and value as a parser produces them (a body argument, a part header). */
 export interface Field {
@@ -100,8 +99,8 @@ export class Collection {
     const k = key.toLowerCase();
     if (this.index ? !this.index.delete(k) : !this.entries.some((e) => e.lower === k)) return;
     const kept = this.entries.filter((e) => e.lower !== k);
-    emptyArray(this.entries);
-    for (const e of kept) this.entries.push(e);
+    this.entries.length = 0;
+    this.entries.push(...kept);
   }
   clear(): void {
     if (this.entries.length === 0) return;
@@ -109,14 +108,10 @@ export class Collection {
       for (let e = this.entries.pop(); e; e = this.entries.pop()) this.spare.push(e);
       return;
     }
-    emptyArray(this.entries);
+    this.entries.length = 0;
     this.index.clear();
   }
 
-  /** The `_NAMES` view: one entry per key, whose value is the key. */
-  names(): Entry[] {
-    return this.entries.map((e) => ({ key: e.key, value: e.key, lower: e.lower, view: undefined, viewOf: undefined }));
-  }
 }
 
 export interface RequestVariables {
@@ -174,8 +169,9 @@ export function deriveArgumentViews(vars: RequestVariables): void {
   for (const e of [...collection('ARGS_GET').entries, ...collection('ARGS_POST').entries]) args.add(e.key, e.value);
   vars.collections.set('ARGS', args);
   for (const name of ['ARGS', 'ARGS_GET', 'ARGS_POST', 'REQUEST_HEADERS', 'REQUEST_COOKIES']) {
+    // The `_NAMES` view: one entry per key, whose value is the key.
     const names = new Collection();
-    for (const e of collection(name).names()) names.add(e.key, e.value);
+    for (const e of collection(name).entries) names.add(e.key, e.key, e.lower);
     vars.collections.set(`${name}_NAMES`, names);
   }
   vars.scalars.set('ARGS_COMBINED_SIZE', String(args.entries.reduce((n, e) => n + e.key.length + e.value.length, 0)));

@@ -2,12 +2,15 @@
  * Path normalisation: repeated slashes, `.` and `..` segments removed (`..` never climbs above
  * the root of an absolute path), a trailing slash kept; the Windows variant reads `\` as `/`.
  */
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+const TRAILING_SLASH = /\/(?:\.{1,2})?$/;
+
 export function normalizePath(input: string): string {
   if (input === '') return '';
   // Nothing to collapse: no empty, `.` or `..` segment.
-  if (!input.includes('//') && !/(?:^|\/)\.\.?(?:\/|$)/.test(input)) return input;
+  if (!input.includes('//') && !DOT_SEGMENT.test(input)) return input;
   const absolute = input.startsWith('/');
-  const trailing = /\/(?:\.{1,2})?$/.test(input) && input !== '/';
+  const trailing = TRAILING_SLASH.test(input) && input !== '/';
   const out: string[] = [];
   for (const segment of input.split('/')) {
     if (segment === '' || segment === '.') continue;

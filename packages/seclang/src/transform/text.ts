@@ -95,15 +95,17 @@ export function removeCommentsChar(input: string): string {
   return out;
 }
 
+/** Characters `cmdLine` drops, changes or acts on (a space alone between two words is kept as it is). */
+const cmdLineChanges = (c: number): boolean => c === 0x5c || c === 0x22 || c === 0x27 || c === 0x5e || c === 0x2c || c === 0x3b || (c >= 0x41 && c <= 0x5a) || (c !== 0x20 && isSpaceCode(c));
+/** Spaces `cmdLine` drops or collapses: leading, trailing, doubled, or before `/` and `(`. */
+const CMDLINE_SPACING = /^ | $| {2}| [/(]/;
+
 /**
  * Windows and Unix command-line normalisation: drop `\ " ' ^`, drop spaces before `/` and
  * `(`, turn `,` and `;` into spaces, collapse whitespace, lower-case.
  */
-/** Characters `cmdLine` drops, changes or acts on (a space alone between two words is kept as it is). */
-const cmdLineChanges = (c: number): boolean => c === 0x5c || c === 0x22 || c === 0x27 || c === 0x5e || c === 0x2c || c === 0x3b || (c >= 0x41 && c <= 0x5a) || (c !== 0x20 && isSpaceCode(c));
-
 export function cmdLine(input: string): string {
-  if (noneOf(input, cmdLineChanges) && !/^ | $| {2}| [/(]/.test(input)) return input;
+  if (noneOf(input, cmdLineChanges) && !CMDLINE_SPACING.test(input)) return input;
   let out = '';
   let pendingSpace = false;
   for (const c of input) {
