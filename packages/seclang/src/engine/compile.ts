@@ -12,6 +12,7 @@ import { compileOperator } from '../operator/registry.js';
 import { result } from '../operator/operator.js';
 import { TRANSFORMATIONS, type Transformation } from '../transform/registry.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
+import { RepeatMemo } from '../util/repeat-memo.js';
 import { attachRxPrefilters } from './rx-prefilter.js';
 import { compilePerMatchAction } from './actions.js';
 import type { CompiledRule, CompiledRuleSet, CompiledTarget, Disruptive, EngineSettings, KeyMatcher, PhaseItem } from './compiled.js';
@@ -129,7 +130,7 @@ function keyMatcher(source: string): KeyMatcher {
   const known = keyMatchers.get(source);
   if (known) return known;
   const re = new RE2(source, 'iu');
-  const memo = new BoundedMemo<string, boolean>(4096);
+  const memo = new RepeatMemo<boolean>(4096);
   return keyMatchers.set(source, { test: (key) => memo.get(key) ?? memo.set(key, re.test(key)) });
 }
 

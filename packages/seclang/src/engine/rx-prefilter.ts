@@ -5,7 +5,7 @@
  * decided without running its own regex; the others run it as before (for captures).
  */
 import RE2 from 're2';
-import { BoundedMemo } from '../util/bounded-memo.js';
+import { RepeatMemo } from '../util/repeat-memo.js';
 import type { CompiledRule } from './compiled.js';
 
 const MEMO_VALUE_LENGTH = 256;
@@ -35,20 +35,20 @@ export class RxSetGroup {
   }
 
   /**
-   * Short values (header values, common parameters) repeat across requests: their answers are
-   * remembered, bounded so that attacker-chosen values only lower the hit rate.
+   * Short values that repeat across requests (header values, common parameters) have their
+   * answers remembered, bounded so that attacker-chosen values only lower the hit rate.
    */
-  private readonly memo = new BoundedMemo<string, ReadonlySet<number>>(MEMO_ENTRIES);
+  private readonly memo = new RepeatMemo<ReadonlySet<number>>(MEMO_ENTRIES);
 
-  /** Whether `match` remembers its answer for this value. */
-  remembers(value: string): boolean {
-    return value.length <= MEMO_VALUE_LENGTH;
+  /** The remembered answer for `value`, if any. */
+  remembered(value: string): ReadonlySet<number> | undefined {
+    return value.length <= MEMO_VALUE_LENGTH ? this.memo.get(value) : undefined;
   }
 
   /** Indices (into the group's pattern list) of the patterns that match `value`. */
   match(value: string): ReadonlySet<number> {
-    if (!this.remembers(value)) return this.scan(value);
-    return this.memo.get(value) ?? this.memo.set(value, this.scan(value));
+    const hits = this.scan(value);
+    return value.length <= MEMO_VALUE_LENGTH ? this.memo.set(value, hits) : hits;
   }
 
   /** Most values match no pattern: they all share one empty set (memo entries stay small). */

@@ -11,6 +11,7 @@ import type { CompiledRule, CompiledRuleSet, CompiledTarget } from './compiled.j
 import type { RxSetGroup } from './rx-prefilter.js';
 import { TargetList, expandMacros, resolveTargets, type TargetValue, type VariableSource } from './targets.js';
 import type { Transformation } from '../transform/registry.js';
+import { enterRepeatWindow, newRepeatWindow } from '../util/repeat-memo.js';
 
 export interface MatchedRule {
   id: number;
@@ -73,6 +74,8 @@ export class Transaction {
   /** Resolved targets of stable request data, shared by every rule that names them the same way. */
   private readonly targetCache = new Map<string, TargetValue[]>();
   private readonly scratch = new TargetList();
+  /** Values this transaction sees twice are not taken for values that repeat across requests. */
+  private readonly repeatWindow = newRepeatWindow();
 
   constructor(
     private readonly rules: CompiledRuleSet,
@@ -228,6 +231,7 @@ export class Transaction {
     if (phase < 5 && this.interruption) return this.interruption;
     if ((phase <= 2 && this.skipRequestPhases) || (phase >= 3 && phase <= 4 && this.skipResponsePhases)) return undefined;
     const items = this.rules.phases[phase] ?? [];
+    enterRepeatWindow(this.repeatWindow);
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (!item || 'marker' in item) continue;
@@ -301,11 +305,12 @@ export class Transaction {
   private readonly setCache = new Map<RxSetGroup, Map<string, ReadonlySet<number>>>();
 
   /**
-   * Which patterns of a group match this value (one set pass per group and value). Short values
-   * are remembered by the group itself, across requests; long ones here, for this transaction.
+   * Which patterns of a group match this value (one set pass per group and value). Values that
+   * repeat across requests are remembered by the group; the rest here, for this transaction.
    */
   private setMatches(group: RxSetGroup, value: string): ReadonlySet<number> {
-    if (group.remembers(value)) return group.match(value);
+    const remembered = group.remembered(value);
+    if (remembered !== undefined) return remembered;
     let perValue = this.setCache.get(group);
     if (!perValue) this.setCache.set(group, (perValue = new Map()));
     let hits = perValue.get(value);

@@ -1,0 +1,80 @@
+/**
+ * A bounded memo for answers about request values that stores a value only when an earlier
+ * transaction saw it too: repeating values (header values, common parameters) are remembered,
+ * one-off values (ids, timestamps) never enter the table, so they die young with their request
+ * instead of being copied and promoted by the garbage collector (docs/waf.md "Tail latency").
+ */
+const HASH_OFFSET = 0x811c9dc5;
+const HASH_PRIME = 0x01000193;
+
+/** Names the transaction now running rules, as a small number (0 = never seen; names wrap, which only costs a late admission). */
+let currentWindow = 1;
+let lastWindow = 1;
+
+/** A name for a new transaction's sightings. */
+export function newRepeatWindow(): number {
+  lastWindow = lastWindow === 255 ? 1 : lastWindow + 1;
+  return lastWindow;
+}
+
+/** Sightings from here on are the given transaction's (call when it starts running rules). */
+export function enterRepeatWindow(window: number): void {
+  currentWindow = window;
+}
+
+/** FNV-1a over UTF-16 code units: cheap, and only ever used to decide admission. */
+function hashKey(key: string): number {
+  let h = HASH_OFFSET;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), HASH_PRIME);
+  return h >>> 0;
+}
+
+export class RepeatMemo<V> {
+  private readonly map = new Map<string, V>();
+  /**
+   * Per hash slot, the transaction that last saw a value hashing there. A collision only admits
+   * a value early; it never changes an answer (the table compares whole values).
+   */
+  private readonly sightings: Uint8Array;
+  private readonly mask: number;
+  private readonly forgetAfter: number;
+  private marks = 0;
+
+  /** `capacity` answers at most; sightings are forgotten once an eighth of the slots is marked. */
+  constructor(private readonly capacity: number) {
+    const slots = 1 << Math.max(10, Math.ceil(Math.log2(capacity * 8)));
+    this.sightings = new Uint8Array(slots);
+    this.mask = slots - 1;
+    this.forgetAfter = slots >>> 3;
+  }
+
+  /** Answers held now. */
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
+  /** Returns `value`, storing it when an earlier transaction saw `key` (`memo.get(k) ?? memo.set(k, compute(k))`). */
+  set(key: string, value: V): V {
+    if (!this.seenEarlier(key)) return value;
+    if (this.map.size >= this.capacity) this.map.clear();
+    this.map.set(key, value);
+    return value;
+  }
+
+  private seenEarlier(key: string): boolean {
+    const slot = hashKey(key) & this.mask;
+    const seenBy = this.sightings[slot] as number;
+    if (seenBy === currentWindow) return false;
+    if (seenBy !== 0) return true;
+    if (++this.marks > this.forgetAfter) {
+      this.sightings.fill(0);
+      this.marks = 1;
+    }
+    this.sightings[slot] = currentWindow;
+    return false;
+  }
+}
