@@ -11,12 +11,13 @@ const SQLI = [
   'unittests@coreruleset.org" sleep(10.to_i) "', '" | type %SystemDrive%\\config.ini | "', '"unittests@coreruleset.org"\')) and (select*from(select(sleep(5)))x) --',
   "24'union all select 1,2,3 from aa", "admin'--", '1; DROP TABLE users', "' OR 1 --", '1 UNION SELECT username, password FROM users',
   "x' AND 1=(SELECT COUNT(*) FROM tabname); --", "1' ORDER BY 3--+", '1/*!50000UNION*/ /*!50000SELECT*/ 1,2', "'; exec xp_cmdshell 'dir'--", '1 AND benchmark(5000000,md5(1))',
+  '/post/*/*/2 union all/bar', '1/* a /* b */ union', 'x/*/*',
 ];
 const NOT_SQLI = [
   "foo/9'union all/bar", "John O'Reilly", "it's a nice day, isn't it?", "rock 'n' roll", 'Please select your size from the list', 'I want to sleep tonight', '1 + 1 = 2',
   'a or b', 'The price is 5\' 6" tall', 'Hello; how are you', '(555) 123-4567', 'user@example.com', "don't stop; believe", 'SELECT', 'union station',
   "It's 5 o'clock and I'm done", 'me & you = us', 'Q&A: why or why not?', 'He said "yes" or "no" = maybe', 'C:\\Program Files (x86)\\App', "title='Hello' and more",
-  'order by date', 'f(x) = x^2 + 1',
+  'order by date', 'f(x) = x^2 + 1', 'src/**/*.js', 'a/*/b', '/* one */ and /* two */',
 ];
 const XSS = [
   'www.github.com<script><img><iframe>', `"onmouseover='prompt(document.cookie)'"`, '/get/index.php/<svg/onload=alert()', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>',

@@ -8,6 +8,9 @@ import { isSpace } from '../transform/bytes.js';
 
 export type SqlTokenType = 'string' | 'number' | 'keyword' | 'function' | 'word' | 'logic' | 'compare' | 'operator' | 'open' | 'close' | 'comma' | 'semicolon' | 'dot' | 'comment' | 'variable' | 'other';
 
+/** The text of a block comment token that opens another block comment inside itself. */
+export const NESTED_COMMENT = '/*/*';
+
 export interface SqlToken {
   type: SqlTokenType;
   /** Lower-cased for words; the literal for strings (without quotes). */
@@ -98,7 +101,10 @@ export function tokenizeSql(input: string, inQuote?: string, maxTokens = Number.
         continue;
       }
       const end = input.indexOf('*/', i + 2);
-      tokens.push({ type: 'comment', text: '/*' });
+      // A comment that opens another before it closes (slash-star, slash-star, slash): no SQL
+      // dialect nests comments this way, so it is there to confuse a parser.
+      const inner = input.indexOf('/*', i + 2);
+      tokens.push({ type: 'comment', text: inner >= 0 && (end < 0 || inner < end) ? NESTED_COMMENT : '/*' });
       i = end < 0 ? input.length : end + 2;
       continue;
     }

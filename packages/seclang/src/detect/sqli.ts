@@ -3,9 +3,10 @@
  * list): the text is lexed as is and as if it continued a `'…'` or `"…"` string, and flagged
  * when a context shows SQL structure — UNION SELECT, stacked statements, blind/time
  * functions, tautologies (`1 OR 1=1`), or a quote break followed by logic, keywords, a
- * comment that cuts the rest of the query, or concatenation (`'+sleep(5)+'`).
+ * comment that cuts the rest of the query, or concatenation (`'+sleep(5)+'`); and block
+ * comments opened inside block comments, which only parser confusion needs.
  */
-import { tokenizeSql, type SqlToken } from './sql-tokenizer.js';
+import { NESTED_COMMENT, tokenizeSql, type SqlToken } from './sql-tokenizer.js';
 
 export interface SqliResult {
   detected: boolean;
@@ -135,7 +136,9 @@ function breakContext(all: readonly SqlToken[]): string | undefined {
 
 export function detectSqli(input: string): SqliResult {
   if (input.length === 0) return { detected: false };
-  const plain = anyContext(tokenizeSql(input));
+  const tokens = tokenizeSql(input);
+  if (tokens.some((t) => t.type === 'comment' && t.text === NESTED_COMMENT)) return { detected: true, reason: 'nested comment' };
+  const plain = anyContext(tokens);
   if (plain) return { detected: true, reason: plain };
   for (const quote of ["'", '"']) {
     if (!input.includes(quote)) continue;
