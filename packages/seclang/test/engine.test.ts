@@ -74,7 +74,7 @@ SecRule ARGS "@rx evil" "id:11,phase:1"`;
     expect(ids(run(rules, { uri: '/shop?pw=evil' }))).toEqual([10, 11]);
   });
 
-  it('deny interrupts with its status when the engine is On; DetectionOnly only records it', () => {
+  it('deny interrupts with its status when the engine is On; DetectionOnly only records it; Off inspects nothing', () => {
     const rules = `SecRule ARGS "@contains attack" "id:1,phase:1,deny,status:418"
 SecAction "id:2,phase:1,pass"`;
     const on = run(rules, { uri: '/?a=attack' });
@@ -84,6 +84,14 @@ SecAction "id:2,phase:1,pass"`;
     expect(detect.interruption).toBeUndefined();
     expect(detect.wouldInterrupt?.status).toBe(418);
     expect(ids(detect)).toEqual([1, 2]);
+    // Off: not even the response body is asked for (the proxy then streams it untouched).
+    const off = run(`SecRuleEngine Off\nSecResponseBodyAccess On\nSecResponseBodyMimeType text/html\n${rules}\nSecRule RESPONSE_BODY "@contains secret" "id:3,phase:4,deny"`, { uri: '/?a=attack' });
+    expect(off.interruption).toBeUndefined();
+    expect(off.processResponseHeaders(200, 'HTTP/1.1', [['Content-Type', 'text/html']])).toBeUndefined();
+    expect(off.wantsResponseBody()).toBe(false);
+    expect(off.processResponseBody(Buffer.from('secret'))).toBeUndefined();
+    expect(ids(off)).toEqual([]);
+    expect(off.tx.get('anything')).toEqual([]);
   });
 
   it('block takes the phase default disruptive action', () => {

@@ -91,6 +91,11 @@ export class Transaction {
     return this.controls.mode;
   }
 
+  /** `SecRuleEngine Off`: no rule can run (only a rule's `ctl` could turn it on), so nothing is collected. */
+  private get engineOff(): boolean {
+    return this.controls.mode === 'Off';
+  }
+
   /** TX, for inspection (anomaly scores) and tests. */
   get tx(): Collection {
     return this.collection('TX');
@@ -102,6 +107,7 @@ export class Transaction {
 
   /** Phase 1. */
   processRequestHeaders(head: RequestHead): Interruption | undefined {
+    if (this.engineOff) return undefined;
     const vars = requestHeadVariables(head, this.options.remoteAddr ?? '127.0.0.1', this.rules.settings.argumentSeparator);
     for (const [k, v] of vars.collections) this.source.collections.set(k, v);
     for (const [k, v] of vars.scalars) this.source.scalars.set(k, v);
@@ -132,6 +138,7 @@ export class Transaction {
 
   /** Body processing and phase 2. */
   processRequestBody(bodyBytes: Buffer = Buffer.alloc(0)): Interruption | undefined {
+    if (this.engineOff) return undefined;
     if (this.interruption) return this.interruption;
     const s = this.source.scalars;
     let bytes = bodyBytes;
@@ -182,6 +189,7 @@ export class Transaction {
 
   /** Phase 3. */
   processResponseHeaders(status: number, protocol: string, headers: readonly (readonly [string, string])[]): Interruption | undefined {
+    if (this.engineOff) return undefined;
     const s = this.source.scalars;
     s.set('RESPONSE_STATUS', String(status));
     s.set('RESPONSE_PROTOCOL', protocol);
@@ -203,11 +211,12 @@ export class Transaction {
   /** Whether phase 4 will look at the body (access on and a listed MIME type). */
   wantsResponseBody(): boolean {
     const type = (this.source.scalars.get('RESPONSE_CONTENT_TYPE') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    return this.controls.responseBodyAccess && this.rules.settings.responseBodyMimeTypes.includes(type);
+    return !this.engineOff && this.controls.responseBodyAccess && this.rules.settings.responseBodyMimeTypes.includes(type);
   }
 
   /** Phase 4. */
   processResponseBody(body: Buffer = Buffer.alloc(0)): Interruption | undefined {
+    if (this.engineOff) return undefined;
     if (this.wantsResponseBody()) this.source.scalars.set('RESPONSE_BODY', body.subarray(0, this.rules.settings.responseBodyLimit).toString('latin1'));
     this.targetCache.clear();
     return this.runPhase(4);

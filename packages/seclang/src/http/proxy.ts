@@ -76,7 +76,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
 
     if (timed(() => tx.processRequestHeaders(head))) return block();
     let body: Buffer | undefined;
-    if (settings.requestBodyAccess && hasRequestBody(req)) {
+    if (settings.requestBodyAccess && settings.mode !== 'Off' && hasRequestBody(req)) {
       body = await readBody(req);
       if (timed(() => tx.processRequestBody(body))) return block();
     } else if (timed(() => tx.processRequestBody())) return block();
