@@ -236,7 +236,7 @@ export class Transaction {
   private runPhase(phase: number): Interruption | undefined {
     if (this.done.has(phase)) return this.interruption;
     this.done.add(phase);
-    if (this.controls.mode === 'Off') return undefined;
+    if (this.engineOff) return undefined;
     if (phase < 5 && this.interruption) return this.interruption;
     if ((phase <= 2 && this.skipRequestPhases) || (phase >= 3 && phase <= 4 && this.skipResponsePhases)) return undefined;
     const items = this.rules.phases[phase] ?? [];

@@ -8,6 +8,11 @@ export class BoundedMemo<K, V> {
 
   constructor(private readonly capacity: number) {}
 
+  /** Entries held now. */
+  get size(): number {
+    return this.map.size;
+  }
+
   get(key: K): V | undefined {
     return this.map.get(key);
   }

@@ -4,6 +4,8 @@
  * one-off values (ids, timestamps) never enter the table, so they die young with their request
  * instead of being copied and promoted by the garbage collector (docs/waf.md "Tail latency").
  */
+import { BoundedMemo } from './bounded-memo.js';
+
 const HASH_OFFSET = 0x811c9dc5;
 const HASH_PRIME = 0x01000193;
 
@@ -30,7 +32,8 @@ function hashKey(key: string): number {
 }
 
 export class RepeatMemo<V> {
-  private readonly map = new Map<string, V>();
+  /** The answers themselves: a bounded table that forgets everything when full. */
+  private readonly answers: BoundedMemo<string, V>;
   /**
    * Per hash slot, the transaction that last saw a value hashing there. A collision only admits
    * a value early; it never changes an answer (the table compares whole values).
@@ -41,7 +44,8 @@ export class RepeatMemo<V> {
   private marks = 0;
 
   /** `capacity` answers at most; sightings are forgotten once an eighth of the slots is marked. */
-  constructor(private readonly capacity: number) {
+  constructor(capacity: number) {
+    this.answers = new BoundedMemo(capacity);
     const slots = 1 << Math.max(10, Math.ceil(Math.log2(capacity * 8)));
     this.sightings = new Uint8Array(slots);
     this.mask = slots - 1;
@@ -50,19 +54,16 @@ export class RepeatMemo<V> {
 
   /** Answers held now. */
   get size(): number {
-    return this.map.size;
+    return this.answers.size;
   }
 
   get(key: string): V | undefined {
-    return this.map.get(key);
+    return this.answers.get(key);
   }
 
   /** Returns `value`, storing it when an earlier transaction saw `key` (`memo.get(k) ?? memo.set(k, compute(k))`). */
   set(key: string, value: V): V {
-    if (!this.seenEarlier(key)) return value;
-    if (this.map.size >= this.capacity) this.map.clear();
-    this.map.set(key, value);
-    return value;
+    return this.seenEarlier(key) ? this.answers.set(key, value) : value;
   }
 
   private seenEarlier(key: string): boolean {
