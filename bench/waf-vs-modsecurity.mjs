@@ -7,9 +7,12 @@
 // hop adds on this machine is told apart from the latency rule evaluation adds. One-connection
 // latency is measured in rounds that visit every target in turn, and each target's median p99
 // over the rounds is compared (a single run's p99 moves by a millisecond on a small VM).
+// Two controls run in the same rounds: a bare Node proxy (support/busy-proxy.mjs), and the
+// same proxy busy-waiting, per request, the median time bulwark took over it in that round, so
+// the p99 a request of that CPU cost gets on this machine is printed beside bulwark's.
 // Tunables: BENCH_DURATION (8s), BENCH_CONNECTIONS (32), BENCH_WORKERS (CPU count: nginx
 // workers = bulwark workers), BENCH_LATENCY_ROUNDS (3).
-import { spawn, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -39,7 +42,7 @@ if (missing.length) {
 const freePort = () => new Promise((ok) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); }); });
 const lab = mkdtempSync(join(tmpdir(), 'bulwark-waf-bench-'));
 for (const d of ['conf', 'logs', 'tmp']) mkdirSync(join(lab, d));
-const [backendPort, modsecPort, bulwarkPort, nginxProxyPort, bulwarkOffPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+const [backendPort, modsecPort, bulwarkPort, nginxProxyPort, bulwarkOffPort, busyPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
 
 copyFileSync('/etc/nginx/modsecurity.conf', join(lab, 'conf/modsecurity.conf'));
 copyFileSync('/etc/nginx/unicode.mapping', join(lab, 'conf/unicode.mapping'));
@@ -111,7 +114,19 @@ children.push(bulwark);
 writeFileSync(join(lab, 'conf/engine-off.conf'), 'SecRuleEngine Off\n');
 const bulwarkOff = spawn(process.execPath, [BULWARK, 'waf', '--listen', `127.0.0.1:${bulwarkOffPort}`, '--upstream', `http://127.0.0.1:${backendPort}`, '--rules', CRS, '--config', join(lab, 'conf/engine-off.conf'), '--workers', String(WORKERS), '--no-virtual-patches'], { stdio: ['ignore', 'ignore', 'inherit'] });
 children.push(bulwarkOff);
-await Promise.all([waitFor(backendPort), waitFor(modsecPort), waitFor(bulwarkPort), waitFor(nginxProxyPort), waitFor(bulwarkOffPort)]);
+const busyProxy = fork(join(import.meta.dirname, 'support/busy-proxy.mjs'), { env: { ...process.env, PORT: String(busyPort), UPSTREAM_PORT: String(backendPort) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+children.push(busyProxy);
+/** Sets the control proxy's busy-wait and resolves once it has taken effect. */
+const setBusyWait = (spinMicros) => new Promise((ok) => {
+  const onMessage = (m) => {
+    if (m?.spinMicros !== spinMicros) return;
+    busyProxy.off('message', onMessage);
+    ok();
+  };
+  busyProxy.on('message', onMessage);
+  busyProxy.send({ spinMicros });
+});
+await Promise.all([waitFor(backendPort), waitFor(modsecPort), waitFor(bulwarkPort), waitFor(nginxProxyPort), waitFor(bulwarkOffPort), waitFor(busyPort)]);
 
 // Both WAFs must block the same attack and pass the benign request before we time them.
 for (const [name, port] of [['modsecurity', modsecPort], ['bulwark', bulwarkPort]]) {
@@ -142,16 +157,28 @@ for (const [scenario, script] of [['GET', 'get.lua'], ['JSON POST', 'json.lua']]
   const m = results[`${scenario}/modsecurity`];
   console.log(`${scenario}: bulwark/modsecurity throughput ${(b.rps / m.rps).toFixed(2)}x (goal >= 1.0)`);
   // Added latency is measured unloaded (one connection): at saturation p99 is queueing, not inspection.
-  const targets = [['upstream', backendPort], ['nginx proxy', nginxProxyPort], ['modsecurity', modsecPort], ['bulwark off', bulwarkOffPort], ['bulwark', bulwarkPort]];
+  const targets = [['upstream', backendPort], ['nginx proxy', nginxProxyPort], ['modsecurity', modsecPort], ['bulwark off', bulwarkOffPort], ['bulwark', bulwarkPort], ['node proxy', busyPort], ['node proxy busy', busyPort]];
   const rounds = Object.fromEntries(targets.map(([t]) => [t, []]));
-  for (let round = 0; round < LATENCY_ROUNDS; round++) for (const [target, port] of targets) rounds[target].push(wrk(port, script, '1'));
+  const spins = [];
+  for (let round = 0; round < LATENCY_ROUNDS; round++) {
+    for (const [target, port] of targets) {
+      if (target === 'node proxy') await setBusyWait(0);
+      if (target === 'node proxy busy') {
+        // Busy for the median time bulwark added over the bare Node proxy in this round.
+        spins.push(Math.max(0, Math.round((rounds.bulwark[round].p50 - rounds['node proxy'][round].p50) * 1000)));
+        await setBusyWait(spins[round]);
+      }
+      rounds[target].push(wrk(port, script, '1'));
+    }
+  }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const one = Object.fromEntries(targets.map(([t]) => [t, { p50: median(rounds[t].map((r) => r.p50)), p99: median(rounds[t].map((r) => r.p99)) }]));
   console.log(`${scenario}, one connection, p99 ms per round: ${targets.map(([t]) => `${t} ${rounds[t].map((r) => r.p99.toFixed(2)).join('/')}`).join(', ')}`);
   console.log(`${scenario}, one connection, median p50/p99 ms: ${targets.map(([t]) => `${t} ${one[t].p50.toFixed(2)}/${one[t].p99.toFixed(2)}`).join(', ')}`);
   const added = (a, b) => (one[a].p99 - one[b].p99).toFixed(2);
   console.log(`${scenario}: p99 added over the bare upstream: bulwark ${added('bulwark', 'upstream')} ms, modsecurity ${added('modsecurity', 'upstream')} ms (goal <= 2 ms)`);
-  console.log(`${scenario}: p99 added by inspection (over the same proxy with rules off): bulwark ${added('bulwark', 'bulwark off')} ms, modsecurity ${added('modsecurity', 'nginx proxy')} ms\n`);
+  console.log(`${scenario}: p99 added by inspection (over the same proxy with rules off): bulwark ${added('bulwark', 'bulwark off')} ms, modsecurity ${added('modsecurity', 'nginx proxy')} ms`);
+  console.log(`${scenario}: control — a bare Node proxy busy-waiting ${spins.join('/')} µs per request (bulwark's median cost over it) adds p99 ${added('node proxy busy', 'upstream')} ms; the bare Node proxy adds ${added('node proxy', 'upstream')} ms\n`);
 }
 stopAll();
 rmSync(lab, { recursive: true, force: true });
