@@ -53,6 +53,15 @@ describe('go-ftw tests', () => {
     expect(requestBytes(second!.stages[0]!.input).toString()).toBe('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
   });
 
+  it('expands the Sprig repeat template go-ftw renders in data, bounded, and leaves other braces alone', () => {
+    const file = (data: string): string => `rule_id: 920400\ntests:\n  - test_id: 1\n    stages:\n      - input:\n          data: ${JSON.stringify(data)}\n        output: {}\n`;
+    const [big] = parseFtwFile(file('a\n{{ "1" | repeat 5 }}\nb {{"xy"|repeat 2}}'), 'repeat.yaml');
+    expect(big?.stages[0]?.input.data).toBe('a\n11111\nb xyxy');
+    const [xss] = parseFtwFile(file("{{constructor.constructor('alert(1)')()}}"), 'xss.yaml');
+    expect(xss?.stages[0]?.input.data).toBe("{{constructor.constructor('alert(1)')()}}");
+    expect(() => parseFtwFile(file('{{ "1234" | repeat 9999999999 }}'), 'huge.yaml')).toThrow(/expands past 16777216 bytes/);
+  });
+
   it('reports a malformed file and keeps the others', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ftw-'));
     writeFileSync(join(dir, 'good.yaml'), SAMPLE);

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { expandDataTemplate } from './data-template.js';
 
 export interface FtwInput {
   method: string;
@@ -96,7 +97,7 @@ function readInput(i: unknown): FtwInput {
     autocompleteHeaders: input.autocomplete_headers !== false,
   };
   const data = text(input.data);
-  if (data !== undefined) result.data = data;
+  if (data !== undefined) result.data = expandDataTemplate(data);
   if (typeof input.encoded_request === 'string') result.encodedRequest = Buffer.from(input.encoded_request, 'base64');
   if (typeof input.dest_addr === 'string') result.destAddr = input.dest_addr;
   if (Number.isInteger(input.port)) result.port = input.port as number;
