@@ -1,15 +1,16 @@
 /**
  * `bulwark waf` through the real CLI: the go-ftw runner on CRS tests (summary line, failures
- * listed, exit codes), malformed rule files as one line with exit 2, and the reverse proxy in
- * front of a live upstream on loopback.
+ * listed, exit codes, Bulwark's override file checked against the real proxy), malformed rule
+ * files as one line with exit 2, and the reverse proxy in front of a live upstream on loopback.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseFtwOverrides } from '@bulwark/seclang';
 import { CLI, runCli } from './helpers/run-cli.js';
 
 const CRS = resolve(import.meta.dirname, '../../shared/data/crs');
@@ -65,24 +66,49 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
     expect(r.status).toBe(0);
   }, 120_000);
 
-  it('waf test --url runs the suite against a running bulwark waf in front of bulwark waf echo', async () => {
+  /** `bulwark waf test DIR --url` against `bulwark waf` (regression profile) in front of `bulwark waf echo`. */
+  async function throughProxy(dir: string, extra: string[] = []): Promise<{ code: number | null; out: string }> {
     const [echoPort, wafPort] = [await freePort(), await freePort()];
     const log = join(mkdtempSync(join(tmpdir(), 'waf-url-')), 'audit.jsonl');
     const echo = spawn(process.execPath, [CLI, 'waf', 'echo', '--listen', `127.0.0.1:${echoPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     const waf = spawn(process.execPath, [CLI, 'waf', '--listen', `127.0.0.1:${wafPort}`, '--upstream', `http://127.0.0.1:${echoPort}`, '--rules', CRS, '--config', resolve(import.meta.dirname, '../packages/seclang/conf/crs-regression.conf'), '--audit-log', log, '--audit-all'], { stdio: ['ignore', 'ignore', 'pipe'] });
     try {
       await Promise.all([ready(echo), ready(waf)]);
-      const run = spawn(process.execPath, [CLI, 'waf', 'test', join(CRS, 'tests/regression/tests/REQUEST-913-SCANNER-DETECTION'), '--url', `http://127.0.0.1:${wafPort}`, '--log-file', log], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const run = spawn(process.execPath, [CLI, 'waf', 'test', dir, '--url', `http://127.0.0.1:${wafPort}`, '--log-file', log, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       run.stdout.on('data', (d: Buffer) => (out += d.toString()));
       const code = await new Promise<number | null>((r) => run.on('exit', r));
-      expect(out.trim().split('\n').pop()).toMatch(/^\d+ passed, 0 failed$/);
-      expect(code).toBe(0);
+      return { code, out };
     } finally {
       echo.kill('SIGTERM');
       waf.kill('SIGTERM');
     }
+  }
+
+  it('waf test --url runs the suite against a running bulwark waf in front of bulwark waf echo', async () => {
+    const { code, out } = await throughProxy(join(CRS, 'tests/regression/tests/REQUEST-913-SCANNER-DETECTION'));
+    expect(out.trim().split('\n').pop()).toMatch(/^\d+ passed, 0 failed$/);
+    expect(code).toBe(0);
   }, 120_000);
+
+  it("Bulwark's override file names exactly the protocol tests Node's HTTP server decides, and with it they pass", async () => {
+    // The files every override entry touches, plus the rest of the protocol-enforcement suite.
+    const dir = mkdtempSync(join(tmpdir(), 'waf-overrides-'));
+    const tests = join(CRS, 'tests/regression/tests');
+    for (const file of ['REQUEST-911-METHOD-ENFORCEMENT/911100.yaml', 'REQUEST-921-PROTOCOL-ATTACK/921110.yaml', 'REQUEST-934-APPLICATION-ATTACK-GENERIC/934120.yaml', 'REQUEST-949-BLOCKING-EVALUATION/949110.yaml']) symlinkSync(join(tests, file), join(dir, file.split('/')[1] as string));
+    symlinkSync(join(tests, 'REQUEST-920-PROTOCOL-ENFORCEMENT'), join(dir, 'REQUEST-920-PROTOCOL-ENFORCEMENT'));
+    const overridesFile = resolve(import.meta.dirname, '../packages/seclang/conf/bulwark-overrides.yaml');
+    const overridden = parseFtwOverrides(readFileSync(overridesFile, 'utf8')).flatMap((o) => o.testIds.map((id) => `${o.ruleId}-${id}`));
+    expect(overridden).toHaveLength(26);
+
+    const plain = await throughProxy(dir);
+    const failing = [...plain.out.matchAll(/^FAIL (\d+-\d+):/gm)].map((m) => m[1]);
+    expect(failing.sort()).toEqual([...overridden].sort());
+
+    const withOverrides = await throughProxy(dir, ['--overrides', overridesFile]);
+    expect(withOverrides.out.trim().split('\n').pop()).toMatch(/^\d{3,} passed, 0 failed$/);
+    expect(withOverrides.code).toBe(0);
+  }, 180_000);
 
   it('serves as a reverse proxy: benign requests pass, SQL injection and Log4Shell get 403', async () => {
     const upstream = createServer((req, res) => res.end(`upstream saw ${req.url ?? ''}`));
