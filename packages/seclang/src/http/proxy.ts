@@ -3,13 +3,16 @@
  * the upstream (request body buffered up to SecRequestBodyLimit when body access is on, else
  * streamed), responses are checked in phases 3–4 (bodies buffered only when a listed MIME
  * type is inspected, else streamed), blocks answer with the status and a request id,
- * upstream connections are pooled with keep-alive, each flagged exchange is one JSON audit
- * line, and Prometheus metrics are served on their own listener.
+ * upstream connections are pooled with keep-alive, upgrade handshakes (WebSocket) are inspected
+ * and then tunnelled (`upgrade.ts`), each flagged exchange is one JSON audit line, and
+ * Prometheus metrics are served on their own listener.
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Waf } from '../engine/waf.js';
 import { auditRecord, hasRequestBody, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
+import { forwardHeaders } from './forward-headers.js';
 import { WafMetrics } from './metrics.js';
+import { createUpgradeHandler, type HandshakeDone } from './upgrade.js';
 
 export interface ProxyOptions {
   upstream: URL;
@@ -19,19 +22,6 @@ export interface ProxyOptions {
   metrics?: WafMetrics;
   /** Upstream keep-alive pool size. */
   maxSockets?: number;
-}
-
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authenticate', 'proxy-authorization']);
-
-function forwardHeaders(raw: readonly string[], extra: Record<string, string>): [string, string][] {
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as string;
-    if (HOP_BY_HOP.has(name.toLowerCase()) || name.toLowerCase() === 'content-length') continue;
-    out.push([name, raw[i + 1] as string]);
-  }
-  for (const [k, v] of Object.entries(extra)) out.push([k, v]);
-  return out;
 }
 
 export interface WafProxy {
@@ -44,6 +34,15 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 });
   const metrics = options.metrics ?? new WafMetrics();
   const settings = waf.rules.settings;
+  /** Metrics and the audit line of a finished exchange. */
+  const record: HandshakeDone = (tx, head, client, status, engineSeconds) => {
+    const logged = tx.matched.filter((m) => m.log).map((m) => m.id);
+    metrics.rules(logged);
+    metrics.request(tx.interruption ? 'blocked' : logged.length ? 'detected' : 'passed');
+    metrics.inspection(engineSeconds);
+    if (options.audit && (options.auditAll || logged.length > 0 || tx.interruption)) options.audit(auditRecord(tx, head, client, status));
+  };
+  const upgrades = createUpgradeHandler(waf, options.upstream, record, () => metrics.upstreamError());
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let engineTime = 0n;
@@ -60,11 +59,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     const client = req.socket.remoteAddress ?? '';
     const finish = (status: number): void => {
       timed(() => tx.processLogging());
-      const logged = tx.matched.filter((m) => m.log).map((m) => m.id);
-      metrics.rules(logged);
-      metrics.request(tx.interruption ? 'blocked' : logged.length ? 'detected' : 'passed');
-      metrics.inspection(Number(engineTime) / 1e9);
-      if (options.audit && (options.auditAll || logged.length > 0 || tx.interruption)) options.audit(auditRecord(tx, head, client, status));
+      record(tx, head, client, status, Number(engineTime) / 1e9);
     };
     const block = (): void => {
       const interruption = tx.interruption;
@@ -138,12 +133,14 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
       } else res.destroy();
     });
   });
+  server.on('upgrade', upgrades.handle);
   return {
     server,
     metrics,
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();
+        upgrades.closeAll();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,0 +1,145 @@
+/**
+ * Protocol upgrades through `bulwark waf` (WebSocket, or any `Upgrade:` handshake): the
+ * handshake runs phases 1–2 like any request and gets the block page when a rule interrupts;
+ * otherwise it goes to the upstream on a connection of its own, the upstream's answer runs
+ * phases 3–4, and on 101 the two sockets are joined. What flows after the handshake is not
+ * inspected (ModSecurity and Coraza do not inspect WebSocket frames either).
+ */
+import { STATUS_CODES, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Interruption, Transaction } from '../engine/transaction.js';
+import type { Waf } from '../engine/waf.js';
+import type { RequestHead } from '../request/collections.js';
+import { forwardHeaders } from './forward-headers.js';
+import { blockedBody, readBody, requestHead, transactionFor } from './inspect.js';
+
+/** Told once per handshake how it ended (101 when joined), for metrics and the audit log. */
+export type HandshakeDone = (tx: Transaction, head: RequestHead, client: string, status: number, engineSeconds: number) => void;
+
+export interface UpgradeHandler {
+  /** The server's `'upgrade'` listener. */
+  handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Ends every joined connection (on shutdown). */
+  closeAll(): void;
+}
+
+function rawResponse(status: number, headers: readonly (readonly [string, string])[], body?: Buffer): Buffer {
+  const head = Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`, 'latin1');
+  return body ? Buffer.concat([head, body]) : head;
+}
+
+/** The block answer on a bare socket (the handshake has no ServerResponse). */
+function refuse(socket: Duplex, interruption: Interruption, requestId: string): void {
+  if (interruption.action === 'drop') {
+    socket.destroy();
+    return;
+  }
+  if (interruption.action === 'redirect' && interruption.redirect) {
+    socket.end(rawResponse(interruption.status, [['location', interruption.redirect], ['x-request-id', requestId], ['content-length', '0'], ['connection', 'close']]));
+    return;
+  }
+  const body = Buffer.from(blockedBody(requestId));
+  socket.end(rawResponse(interruption.status, [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', requestId], ['connection', 'close']], body));
+}
+
+const headerPairs = (raw: readonly string[]): [string, string][] => {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
+  return pairs;
+};
+
+export function createUpgradeHandler(waf: Waf, upstream: URL, done: HandshakeDone, upstreamError: () => void): UpgradeHandler {
+  const joined = new Set<Duplex>();
+
+  const handle = (req: IncomingMessage, socket: Duplex, clientHead: Buffer): void => {
+    let engineTime = 0n;
+    const timed = <T>(fn: () => T): T => {
+      const t = process.hrtime.bigint();
+      try {
+        return fn();
+      } finally {
+        engineTime += process.hrtime.bigint() - t;
+      }
+    };
+    const tx = transactionFor(waf, req);
+    const head = requestHead(req);
+    const client = req.socket.remoteAddress ?? '';
+    let finished = false;
+    const finish = (status: number): void => {
+      if (finished) return;
+      finished = true;
+      timed(() => tx.processLogging());
+      done(tx, head, client, status, Number(engineTime) / 1e9);
+    };
+    const block = (interruption: Interruption): void => {
+      refuse(socket, interruption, tx.id);
+      finish(interruption.status);
+    };
+    socket.on('error', () => socket.destroy());
+
+    const requestVerdict = timed(() => tx.processRequestHeaders(head) ?? tx.processRequestBody());
+    if (requestVerdict) return block(requestVerdict);
+
+    const extra = { 'x-request-id': tx.id, 'x-forwarded-for': client, 'x-forwarded-proto': 'http' };
+    const upstreamReq = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, extra, true).flat(), agent: false });
+    upstreamReq.on('error', () => {
+      upstreamError();
+      const body = Buffer.from(`Upstream unavailable.\nRequest id: ${tx.id}\n`);
+      if (!socket.destroyed) socket.end(rawResponse(502, [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', tx.id], ['connection', 'close']], body));
+      finish(502);
+    });
+    upstreamReq.on('upgrade', (res: IncomingMessage, upstreamSocket: Duplex, upstreamHead: Buffer) => {
+      const headers = headerPairs(res.rawHeaders);
+      const responseVerdict = timed(() => tx.processResponseHeaders(101, `HTTP/${res.httpVersion}`, headers) ?? tx.processResponseBody());
+      if (responseVerdict) {
+        upstreamSocket.destroy();
+        return block(responseVerdict);
+      }
+      if (socket.destroyed) {
+        upstreamSocket.destroy();
+        return finish(101);
+      }
+      socket.write(rawResponse(101, [...headers, ['x-request-id', tx.id]]));
+      if (upstreamHead.length) socket.write(upstreamHead);
+      if (clientHead.length) upstreamSocket.write(clientHead);
+      joined.add(socket);
+      const closeBoth = (): void => {
+        joined.delete(socket);
+        socket.destroy();
+        upstreamSocket.destroy();
+      };
+      for (const end of [socket, upstreamSocket]) end.on('close', closeBoth).on('error', closeBoth);
+      upstreamSocket.pipe(socket);
+      socket.pipe(upstreamSocket);
+      finish(101);
+    });
+    upstreamReq.on('response', (res: IncomingMessage) => {
+      // The upstream declined the upgrade: its answer is an ordinary response, inspected as one.
+      void (async () => {
+        const status = res.statusCode ?? 502;
+        const headerVerdict = timed(() => tx.processResponseHeaders(status, `HTTP/${res.httpVersion}`, headerPairs(res.rawHeaders)));
+        if (headerVerdict) {
+          res.resume();
+          return block(headerVerdict);
+        }
+        const body = await readBody(res);
+        const bodyVerdict = timed(() => tx.processResponseBody(tx.wantsResponseBody() ? body : undefined));
+        if (bodyVerdict) return block(bodyVerdict);
+        socket.end(rawResponse(status, [...forwardHeaders(res.rawHeaders, { 'x-request-id': tx.id }), ['content-length', String(body.length)], ['connection', 'close']], body));
+        finish(status);
+      })().catch(() => {
+        socket.destroy();
+        finish(502);
+      });
+    });
+    upstreamReq.end();
+  };
+
+  return {
+    handle,
+    closeAll: () => {
+      for (const socket of joined) socket.destroy();
+      joined.clear();
+    },
+  };
+}

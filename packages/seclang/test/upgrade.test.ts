@@ -1,0 +1,130 @@
+/**
+ * Upgrade handshakes (WebSocket) through the reverse proxy on loopback: a clean handshake is
+ * joined to the upstream and bytes flow both ways, an attack in the handshake gets 403 before
+ * the upstream sees it, the upstream's 101 runs phase 3, a declined upgrade comes back as an
+ * ordinary response, and closing either side closes the other.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Waf, createWafProxy, type AuditRecord } from '../src/index.js';
+
+const RULES = `SecRuleEngine On
+SecRule ARGS "@contains attack" "id:1001,phase:2,deny,status:403,log,msg:'attack in %{MATCHED_VAR_NAME}'"
+SecRule RESPONSE_HEADERS:X-Powered-By "@contains LeakyServer" "id:1003,phase:3,deny,status:403,log,msg:'leaky server header'"`;
+
+const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const acceptFor = (key: string): string => createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
+
+/** Upstream: `/echo` accepts the upgrade and echoes bytes; `/leaky` accepts with a leaky header; anything else declines with 426. */
+function upstreamServer(seen: string[], openSockets: Set<Duplex>): Server {
+  const server = createServer((_req, res) => res.end('plain'));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    seen.push(`${req.url ?? ''} rid=${String(req.headers['x-request-id'] ?? '')} upgrade=${String(req.headers.upgrade ?? '')}`);
+    const key = String(req.headers['sec-websocket-key'] ?? '');
+    if (req.url === '/echo' || req.url === '/leaky') {
+      openSockets.add(socket);
+      socket.on('close', () => openSockets.delete(socket));
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(key)}\r\n${req.url === '/leaky' ? 'X-Powered-By: LeakyServer\r\n' : ''}\r\n`);
+      socket.pipe(socket);
+      return;
+    }
+    socket.end('HTTP/1.1 426 Upgrade Required\r\nContent-Type: text/plain\r\nContent-Length: 17\r\nConnection: close\r\n\r\nupgrade declined\n');
+  });
+  return server;
+}
+
+const listen = (server: Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+
+type Handshake = { kind: 'upgraded'; res: IncomingMessage; socket: Socket } | { kind: 'response'; res: IncomingMessage; body: string };
+
+function handshake(port: number, path: string, key: string): Promise<Handshake> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key } });
+    req.on('upgrade', (res: IncomingMessage, socket: Socket) => resolve({ kind: 'upgraded', res, socket }));
+    req.on('response', (res: IncomingMessage) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ kind: 'response', res, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const nextData = (socket: Socket): Promise<string> => new Promise((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
+
+describe('upgrade handshakes through the proxy', () => {
+  const seen: string[] = [];
+  const upstreamSockets = new Set<Duplex>();
+  const upstream = upstreamServer(seen, upstreamSockets);
+  const audit: AuditRecord[] = [];
+  let proxy: ReturnType<typeof createWafProxy>;
+  let port = 0;
+  const key = Buffer.from('sixteen byte key').toString('base64');
+
+  beforeAll(async () => {
+    const upstreamPort = await listen(upstream);
+    proxy = createWafProxy(Waf.fromText(RULES), { upstream: new URL(`http://127.0.0.1:${upstreamPort}`), audit: (r) => audit.push(r), auditAll: true });
+    port = await listen(proxy.server);
+  });
+  afterAll(async () => {
+    await proxy.close();
+    upstream.closeAllConnections();
+    await new Promise<void>((r) => upstream.close(() => r()));
+  });
+
+  it('joins a clean handshake to the upstream; bytes flow both ways; closing one side closes the other', async () => {
+    const result = await handshake(port, '/echo', key);
+    expect(result.kind).toBe('upgraded');
+    if (result.kind !== 'upgraded') return;
+    expect(result.res.statusCode).toBe(101);
+    expect(result.res.headers['sec-websocket-accept']).toBe(acceptFor(key));
+    const requestId = String(result.res.headers['x-request-id']);
+    expect(seen.at(-1)).toBe(`/echo rid=${requestId} upgrade=websocket`);
+    expect(audit.at(-1)).toMatchObject({ id: requestId, status: 101, blocked: false });
+
+    const echoed = nextData(result.socket);
+    result.socket.write('ping through the tunnel');
+    expect(await echoed).toBe('ping through the tunnel');
+
+    expect(upstreamSockets.size).toBe(1);
+    const [upstreamSide] = upstreamSockets;
+    const upstreamClosed = new Promise<void>((r) => upstreamSide?.once('close', () => r()));
+    result.socket.destroy();
+    await upstreamClosed;
+    expect(upstreamSockets.size).toBe(0);
+  });
+
+  it('refuses an attack in the handshake with 403 and a request id; the upstream never sees it', async () => {
+    const before = seen.length;
+    const result = await handshake(port, '/echo?q=attack', key);
+    expect(result.kind).toBe('response');
+    if (result.kind !== 'response') return;
+    expect(result.res.statusCode).toBe(403);
+    expect(result.body).toContain(`Request id: ${String(result.res.headers['x-request-id'])}`);
+    expect(seen.length).toBe(before);
+    expect(audit.at(-1)).toMatchObject({ status: 403, blocked: true, rules: [{ id: 1001 }] });
+  });
+
+  it("runs phase 3 on the upstream's 101: a leaky header gets 403 and the upstream side is closed", async () => {
+    const result = await handshake(port, '/leaky', key);
+    expect(result.kind).toBe('response');
+    if (result.kind !== 'response') return;
+    expect(result.res.statusCode).toBe(403);
+    expect(audit.at(-1)).toMatchObject({ status: 403, blocked: true, rules: [{ id: 1003 }] });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(upstreamSockets.size).toBe(0);
+  });
+
+  it('relays a declined upgrade as an ordinary response', async () => {
+    const result = await handshake(port, '/chat', key);
+    expect(result.kind).toBe('response');
+    if (result.kind !== 'response') return;
+    expect(result.res.statusCode).toBe(426);
+    expect(result.body).toBe('upgrade declined\n');
+    expect(result.res.headers['x-request-id']).toBeTruthy();
+  });
+});
