@@ -153,6 +153,25 @@ describe('middleware', () => {
     const port = await listen(server);
     expect((await send(port, '/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":"fine"}' })).body.toString()).toBe('app got {"a":"fine"}');
     expect((await send(port, '/?x=attack')).status).toBe(403);
+    // A GET with a body is inspected like any other; without one the app gets the request as it came.
+    expect((await send(port, '/', { headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '8' }, body: 'x=attack' })).status).toBe(403);
+    expect((await send(port, '/plain')).body.toString()).toBe('app got ');
+    await close(server);
+  });
+
+  it('node http: a request without a body reaches the app as the very IncomingMessage the server made', async () => {
+    const seen: IncomingMessage[] = [];
+    const server = createServer(
+      wafRequestListener(waf, (req, res) => {
+        seen.push(req);
+        res.end('ok');
+      }),
+    );
+    const originals: IncomingMessage[] = [];
+    server.prependListener('request', (req: IncomingMessage) => originals.push(req));
+    const port = await listen(server);
+    expect((await send(port, '/page?q=fine')).status).toBe(200);
+    expect(seen[0]).toBe(originals[0]);
     await close(server);
   });
 

@@ -20,7 +20,9 @@ export interface MiddlewareOptions {
 async function inspectRequest(waf: Waf, req: IncomingMessage): Promise<{ tx: Transaction; body?: Buffer }> {
   const tx = transactionFor(waf, req);
   if (tx.processRequestHeaders(requestHead(req))) return { tx };
-  if (!waf.rules.settings.requestBodyAccess) {
+  const settings = waf.rules.settings;
+  if (!settings.requestBodyAccess || settings.mode === 'Off' || !hasRequestBody(req)) {
+    // Nothing to inspect: the app reads the untouched stream.
     tx.processRequestBody();
     return { tx };
   }
