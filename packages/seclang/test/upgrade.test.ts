@@ -2,7 +2,8 @@
  * Upgrade handshakes (WebSocket) through the reverse proxy on loopback: a clean handshake is
  * joined to the upstream and bytes flow both ways, an attack in the handshake gets 403 before
  * the upstream sees it, the upstream's 101 runs phase 3, a declined upgrade comes back as an
- * ordinary response, and closing either side closes the other.
+ * ordinary response, and closing either side closes the other. CONNECT is inspected, audited
+ * and refused.
  */
 import { createHash } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
@@ -13,7 +14,8 @@ import { Waf, createWafProxy, type AuditRecord } from '../src/index.js';
 
 const RULES = `SecRuleEngine On
 SecRule ARGS "@contains attack" "id:1001,phase:2,deny,status:403,log,msg:'attack in %{MATCHED_VAR_NAME}'"
-SecRule RESPONSE_HEADERS:X-Powered-By "@contains LeakyServer" "id:1003,phase:3,deny,status:403,log,msg:'leaky server header'"`;
+SecRule RESPONSE_HEADERS:X-Powered-By "@contains LeakyServer" "id:1003,phase:3,deny,status:403,log,msg:'leaky server header'"
+SecRule REQUEST_LINE "@contains evil.example" "id:1004,phase:1,deny,status:403,log,msg:'tunnel to a known-bad host'"`;
 
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const acceptFor = (key: string): string => createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
@@ -126,5 +128,30 @@ describe('upgrade handshakes through the proxy', () => {
     expect(result.res.statusCode).toBe(426);
     expect(result.body).toBe('upgrade declined\n');
     expect(result.res.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('CONNECT: inspected and audited, answered 405 (a reverse proxy tunnels nothing), or blocked by a rule', async () => {
+    const connect = (target: string): Promise<{ status: number; requestId: string }> =>
+      new Promise((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method: 'CONNECT', path: target });
+        req.on('connect', (res: IncomingMessage, socket: Socket) => {
+          socket.destroy();
+          resolve({ status: res.statusCode ?? 0, requestId: String(res.headers['x-request-id'] ?? '') });
+        });
+        req.on('response', (res: IncomingMessage) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, requestId: String(res.headers['x-request-id'] ?? '') });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const before = seen.length;
+    const refused = await connect('good.example:443');
+    expect(refused.status).toBe(405);
+    expect(audit.at(-1)).toMatchObject({ id: refused.requestId, method: 'CONNECT', status: 405, blocked: false });
+    const blocked = await connect('evil.example:443');
+    expect(blocked.status).toBe(403);
+    expect(audit.at(-1)).toMatchObject({ id: blocked.requestId, status: 403, blocked: true, rules: [{ id: 1004 }] });
+    expect(seen.length).toBe(before);
   });
 });

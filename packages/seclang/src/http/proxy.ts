@@ -4,8 +4,8 @@
  * streamed), responses are checked in phases 3–4 (bodies buffered only when a listed MIME
  * type is inspected, else streamed), blocks answer with the status and a request id,
  * upstream connections are pooled with keep-alive, upgrade handshakes (WebSocket) are inspected
- * and then tunnelled (`upgrade.ts`), each flagged exchange is one JSON audit line, and
- * Prometheus metrics are served on their own listener.
+ * and then tunnelled and CONNECT is inspected and refused (`upgrade.ts`), each flagged exchange
+ * is one JSON audit line, and Prometheus metrics are served on their own listener.
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Waf } from '../engine/waf.js';
@@ -134,6 +134,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     });
   });
   server.on('upgrade', upgrades.handle);
+  server.on('connect', upgrades.refuseTunnel);
   return {
     server,
     metrics,

@@ -1,9 +1,10 @@
 /**
- * Protocol upgrades through `bulwark waf` (WebSocket, or any `Upgrade:` handshake): the
- * handshake runs phases 1–2 like any request and gets the block page when a rule interrupts;
- * otherwise it goes to the upstream on a connection of its own, the upstream's answer runs
- * phases 3–4, and on 101 the two sockets are joined. What flows after the handshake is not
- * inspected (ModSecurity and Coraza do not inspect WebSocket frames either).
+ * Requests that take over the connection. Upgrades (WebSocket, or any `Upgrade:` handshake):
+ * the handshake runs phases 1–2 like any request and gets the block page when a rule
+ * interrupts; otherwise it goes to the upstream on a connection of its own, the upstream's
+ * answer runs phases 3–4, and on 101 the two sockets are joined. What flows after the handshake
+ * is not inspected (ModSecurity and Coraza do not inspect WebSocket frames either). CONNECT:
+ * a reverse proxy tunnels nothing, so it is inspected, logged, and answered 405.
  */
 import { STATUS_CODES, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -19,6 +20,8 @@ export type HandshakeDone = (tx: Transaction, head: RequestHead, client: string,
 export interface UpgradeHandler {
   /** The server's `'upgrade'` listener. */
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** The server's `'connect'` listener. */
+  refuseTunnel(req: IncomingMessage, socket: Duplex): void;
   /** Ends every joined connection (on shutdown). */
   closeAll(): void;
 }
@@ -135,8 +138,26 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: HandshakeDon
     upstreamReq.end();
   };
 
+  /** CONNECT: inspected and audited like any request, then refused (or blocked by a rule). */
+  const refuseTunnel = (req: IncomingMessage, socket: Duplex): void => {
+    const tx = transactionFor(waf, req);
+    const head = requestHead(req);
+    const started = process.hrtime.bigint();
+    socket.on('error', () => socket.destroy());
+    const verdict = tx.processRequestHeaders(head) ?? tx.processRequestBody();
+    tx.processLogging();
+    const engineSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (verdict) refuse(socket, verdict, tx.id);
+    else {
+      const body = Buffer.from(`This proxy does not tunnel CONNECT requests.\nRequest id: ${tx.id}\n`);
+      socket.end(rawResponse(405, [['allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'], ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', tx.id], ['connection', 'close']], body));
+    }
+    done(tx, head, req.socket.remoteAddress ?? '', verdict ? verdict.status : 405, engineSeconds);
+  };
+
   return {
     handle,
+    refuseTunnel,
     closeAll: () => {
       for (const socket of joined) socket.destroy();
       joined.clear();
