@@ -1,9 +1,10 @@
 /**
  * Node `http` glue shared by the proxy and the middlewares: a Transaction and a request head
  * from an IncomingMessage (raw header pairs, so repeated headers stay separate), reading a
- * body, the 403 page with its request id, and the audit record of a transaction.
+ * body, the 403 page with its request id, raw responses for bare sockets, and the audit record
+ * of a transaction.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Interruption, MatchedRule, Transaction } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
 import type { RequestHead } from '../request/collections.js';
@@ -47,6 +48,12 @@ export function appendHeaderPairs(out: [string, string][], headers: Readonly<Rec
   return out;
 }
 
+/** A whole HTTP/1.1 response as bytes, for sockets that have no ServerResponse (upgrades, CONNECT, parser errors). */
+export function rawResponse(status: number, headers: readonly (readonly [string, string])[], body?: Buffer): Buffer {
+  const head = Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`, 'latin1');
+  return body ? Buffer.concat([head, body]) : head;
+}
+
 /** The text a blocked client reads. */
 export const blockedBody = (requestId: string): string => `Request blocked by Bulwark WAF.\nRequest id: ${requestId}\n`;
 
@@ -83,6 +90,8 @@ export interface AuditRecord {
   wouldInterrupt?: Interruption;
   anomalyScore: number;
   rules: Pick<MatchedRule, 'id' | 'msg' | 'logdata' | 'severity' | 'tags'>[];
+  /** Set when Node's HTTP parser refused the request before any rule ran. */
+  rejected?: { code: string; requestLine: string };
 }
 
 export function auditRecord(tx: Transaction, head: RequestHead, client: string, status: number): AuditRecord {

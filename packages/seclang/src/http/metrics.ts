@@ -12,7 +12,8 @@ export class WafMetrics {
   private inspectionSum = 0;
   private inspectionCount = 0;
 
-  request(outcome: 'passed' | 'blocked' | 'detected'): void {
+  /** `rejected`: refused by Node's HTTP parser before any rule ran. */
+  request(outcome: 'passed' | 'blocked' | 'detected' | 'rejected'): void {
     this.requests.set(outcome, (this.requests.get(outcome) ?? 0) + 1);
   }
 
@@ -37,7 +38,7 @@ export class WafMetrics {
     const lines = [
       '# HELP bulwark_waf_requests_total Requests seen by the WAF, by outcome.',
       '# TYPE bulwark_waf_requests_total counter',
-      ...['passed', 'blocked', 'detected'].map((o) => `bulwark_waf_requests_total{outcome="${o}"} ${this.requests.get(o) ?? 0}`),
+      ...['passed', 'blocked', 'detected', 'rejected'].map((o) => `bulwark_waf_requests_total{outcome="${o}"} ${this.requests.get(o) ?? 0}`),
       '# HELP bulwark_waf_rule_matches_total Logged rule matches, by rule id.',
       '# TYPE bulwark_waf_rule_matches_total counter',
       ...[...this.ruleHits].sort((a, b) => a[0] - b[0]).map(([id, n]) => `bulwark_waf_rule_matches_total{rule_id="${id}"} ${n}`),

@@ -4,8 +4,9 @@
  * streamed), responses are checked in phases 3–4 (bodies buffered only when a listed MIME
  * type is inspected, else streamed), blocks answer with the status and a request id,
  * upstream connections are pooled with keep-alive, upgrade handshakes (WebSocket) are inspected
- * and then tunnelled and CONNECT is inspected and refused (`upgrade.ts`), each flagged exchange
- * is one JSON audit line, and Prometheus metrics are served on their own listener.
+ * and then tunnelled and CONNECT is inspected and refused (`upgrade.ts`), requests the HTTP
+ * parser refuses are answered with a request id and audited (`client-error.ts`), each flagged
+ * exchange is one JSON audit line, and Prometheus metrics are served on their own listener.
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Waf } from '../engine/waf.js';
@@ -13,6 +14,7 @@ import { auditRecord, hasRequestBody, readBody, requestHead, sendBlocked, transa
 import { forwardHeaders } from './forward-headers.js';
 import { WafMetrics } from './metrics.js';
 import { createUpgradeHandler, type HandshakeDone } from './upgrade.js';
+import { createClientErrorHandler } from './client-error.js';
 
 export interface ProxyOptions {
   upstream: URL;
@@ -135,6 +137,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
   });
   server.on('upgrade', upgrades.handle);
   server.on('connect', upgrades.refuseTunnel);
+  server.on('clientError', createClientErrorHandler(waf, metrics, options.audit));
   return {
     server,
     metrics,

@@ -6,13 +6,13 @@
  * is not inspected (ModSecurity and Coraza do not inspect WebSocket frames either). CONNECT:
  * a reverse proxy tunnels nothing, so it is inspected, logged, and answered 405.
  */
-import { STATUS_CODES, request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Interruption, Transaction } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
 import type { RequestHead } from '../request/collections.js';
 import { forwardHeaders } from './forward-headers.js';
-import { blockedBody, readBody, requestHead, transactionFor } from './inspect.js';
+import { blockedBody, rawResponse, readBody, requestHead, transactionFor } from './inspect.js';
 
 /** Told once per handshake how it ended (101 when joined), for metrics and the audit log. */
 export type HandshakeDone = (tx: Transaction, head: RequestHead, client: string, status: number, engineSeconds: number) => void;
@@ -24,11 +24,6 @@ export interface UpgradeHandler {
   refuseTunnel(req: IncomingMessage, socket: Duplex): void;
   /** Ends every joined connection (on shutdown). */
   closeAll(): void;
-}
-
-function rawResponse(status: number, headers: readonly (readonly [string, string])[], body?: Buffer): Buffer {
-  const head = Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`, 'latin1');
-  return body ? Buffer.concat([head, body]) : head;
 }
 
 /** The block answer on a bare socket (the handshake has no ServerResponse). */
