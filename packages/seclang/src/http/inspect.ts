@@ -9,10 +9,34 @@ import type { Interruption, MatchedRule, Transaction } from '../engine/transacti
 import type { Waf } from '../engine/waf.js';
 import type { RequestHead } from '../request/collections.js';
 
+/** `rawHeaders` as name/value pairs (Node decodes header bytes as latin1: one character per byte, as the engine expects). */
+export function headerPairs(raw: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
+  return pairs;
+}
+
+/** Time spent in the engine for one exchange, summed over the phases it runs. */
+export class EngineTimer {
+  private nanos = 0n;
+
+  /** Runs `fn`, adding its duration. */
+  time<T>(fn: () => T): T {
+    const started = process.hrtime.bigint();
+    try {
+      return fn();
+    } finally {
+      this.nanos += process.hrtime.bigint() - started;
+    }
+  }
+
+  get seconds(): number {
+    return Number(this.nanos) / 1e9;
+  }
+}
+
 export function requestHead(req: IncomingMessage): RequestHead {
-  const headers: [string, string][] = [];
-  // Node decodes header bytes as latin1: one character per byte, as the engine expects.
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
+  const headers = headerPairs(req.rawHeaders);
   const method = req.method ?? 'GET';
   const uri = req.url ?? '/';
   const protocol = `HTTP/${req.httpVersion}`;
@@ -57,23 +81,26 @@ export function rawResponse(status: number, headers: readonly (readonly [string,
 /** The text a blocked client reads. */
 export const blockedBody = (requestId: string): string => `Request blocked by Bulwark WAF.\nRequest id: ${requestId}\n`;
 
+/** What a block answers: a status, headers and body, or nothing at all for `drop`. */
+export function blockAnswer(interruption: Interruption, requestId: string): { status: number; headers: [string, string][]; body: Buffer } | undefined {
+  if (interruption.action === 'drop') return undefined;
+  if (interruption.action === 'redirect' && interruption.redirect) return { status: interruption.status, headers: [['location', interruption.redirect], ['x-request-id', requestId], ['content-length', '0']], body: Buffer.alloc(0) };
+  const body = Buffer.from(blockedBody(requestId));
+  return { status: interruption.status, headers: [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', requestId], ['connection', 'close']], body };
+}
+
 export function sendBlocked(res: ServerResponse, interruption: Interruption, requestId: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  if (interruption.action === 'drop') {
+  const answer = blockAnswer(interruption, requestId);
+  if (!answer) {
     res.socket?.destroy();
     return;
   }
-  if (interruption.action === 'redirect' && interruption.redirect) {
-    res.writeHead(interruption.status, { location: interruption.redirect, 'x-request-id': requestId, 'content-length': '0' });
-    res.end();
-    return;
-  }
-  const body = blockedBody(requestId);
-  res.writeHead(interruption.status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId, connection: 'close' });
-  res.end(body);
+  res.writeHead(answer.status, answer.headers.flat());
+  res.end(answer.body);
 }
 
 /** One JSON audit line: what was asked, which rules matched, what was done. */

@@ -10,7 +10,7 @@
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Waf } from '../engine/waf.js';
-import { auditRecord, hasRequestBody, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
+import { EngineTimer, auditRecord, hasRequestBody, headerPairs, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
 import { forwardHeaders } from './forward-headers.js';
 import { WafMetrics } from './metrics.js';
 import { createUpgradeHandler, type HandshakeDone } from './upgrade.js';
@@ -47,21 +47,14 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
   const upgrades = createUpgradeHandler(waf, options.upstream, record, () => metrics.upstreamError());
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let engineTime = 0n;
-    const timed = <T>(fn: () => T): T => {
-      const t = process.hrtime.bigint();
-      try {
-        return fn();
-      } finally {
-        engineTime += process.hrtime.bigint() - t;
-      }
-    };
+    const engine = new EngineTimer();
+    const timed = <T>(fn: () => T): T => engine.time(fn);
     const tx = transactionFor(waf, req);
     const head = requestHead(req);
     const client = req.socket.remoteAddress ?? '';
     const finish = (status: number): void => {
       timed(() => tx.processLogging());
-      record(tx, head, client, status, Number(engineTime) / 1e9);
+      record(tx, head, client, status, engine.seconds);
     };
     const block = (): void => {
       const interruption = tx.interruption;
@@ -96,8 +89,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     upstreamReq.on('response', (upstreamRes) => {
       void (async () => {
         const status = upstreamRes.statusCode ?? 502;
-        const responseHeaders: [string, string][] = [];
-        for (let i = 0; i + 1 < upstreamRes.rawHeaders.length; i += 2) responseHeaders.push([upstreamRes.rawHeaders[i] as string, upstreamRes.rawHeaders[i + 1] as string]);
+        const responseHeaders = headerPairs(upstreamRes.rawHeaders);
         if (timed(() => tx.processResponseHeaders(status, `HTTP/${upstreamRes.httpVersion}`, responseHeaders))) {
           upstreamRes.resume();
           return block();

@@ -12,7 +12,7 @@ import type { Interruption, Transaction } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
 import type { RequestHead } from '../request/collections.js';
 import { forwardHeaders } from './forward-headers.js';
-import { blockedBody, rawResponse, readBody, requestHead, transactionFor } from './inspect.js';
+import { EngineTimer, blockAnswer, headerPairs, rawResponse, readBody, requestHead, transactionFor } from './inspect.js';
 
 /** Told once per handshake how it ended (101 when joined), for metrics and the audit log. */
 export type HandshakeDone = (tx: Transaction, head: RequestHead, client: string, status: number, engineSeconds: number) => void;
@@ -28,37 +28,17 @@ export interface UpgradeHandler {
 
 /** The block answer on a bare socket (the handshake has no ServerResponse). */
 function refuse(socket: Duplex, interruption: Interruption, requestId: string): void {
-  if (interruption.action === 'drop') {
-    socket.destroy();
-    return;
-  }
-  if (interruption.action === 'redirect' && interruption.redirect) {
-    socket.end(rawResponse(interruption.status, [['location', interruption.redirect], ['x-request-id', requestId], ['content-length', '0'], ['connection', 'close']]));
-    return;
-  }
-  const body = Buffer.from(blockedBody(requestId));
-  socket.end(rawResponse(interruption.status, [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', requestId], ['connection', 'close']], body));
+  const answer = blockAnswer(interruption, requestId);
+  if (answer) socket.end(rawResponse(answer.status, answer.headers, answer.body));
+  else socket.destroy();
 }
-
-const headerPairs = (raw: readonly string[]): [string, string][] => {
-  const pairs: [string, string][] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
-  return pairs;
-};
 
 export function createUpgradeHandler(waf: Waf, upstream: URL, done: HandshakeDone, upstreamError: () => void): UpgradeHandler {
   const joined = new Set<Duplex>();
 
   const handle = (req: IncomingMessage, socket: Duplex, clientHead: Buffer): void => {
-    let engineTime = 0n;
-    const timed = <T>(fn: () => T): T => {
-      const t = process.hrtime.bigint();
-      try {
-        return fn();
-      } finally {
-        engineTime += process.hrtime.bigint() - t;
-      }
-    };
+    const engine = new EngineTimer();
+    const timed = <T>(fn: () => T): T => engine.time(fn);
     const tx = transactionFor(waf, req);
     const head = requestHead(req);
     const client = req.socket.remoteAddress ?? '';
@@ -67,7 +47,7 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: HandshakeDon
       if (finished) return;
       finished = true;
       timed(() => tx.processLogging());
-      done(tx, head, client, status, Number(engineTime) / 1e9);
+      done(tx, head, client, status, engine.seconds);
     };
     const block = (interruption: Interruption): void => {
       refuse(socket, interruption, tx.id);
@@ -137,17 +117,16 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: HandshakeDon
   const refuseTunnel = (req: IncomingMessage, socket: Duplex): void => {
     const tx = transactionFor(waf, req);
     const head = requestHead(req);
-    const started = process.hrtime.bigint();
+    const engine = new EngineTimer();
     socket.on('error', () => socket.destroy());
-    const verdict = tx.processRequestHeaders(head) ?? tx.processRequestBody();
-    tx.processLogging();
-    const engineSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const verdict = engine.time(() => tx.processRequestHeaders(head) ?? tx.processRequestBody());
+    engine.time(() => tx.processLogging());
     if (verdict) refuse(socket, verdict, tx.id);
     else {
       const body = Buffer.from(`This proxy does not tunnel CONNECT requests.\nRequest id: ${tx.id}\n`);
       socket.end(rawResponse(405, [['allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'], ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', tx.id], ['connection', 'close']], body));
     }
-    done(tx, head, req.socket.remoteAddress ?? '', verdict ? verdict.status : 405, engineSeconds);
+    done(tx, head, req.socket.remoteAddress ?? '', verdict ? verdict.status : 405, engine.seconds);
   };
 
   return {
