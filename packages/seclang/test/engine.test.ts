@@ -3,6 +3,7 @@
  * chains, captures, skipAfter, ctl, exclusions, engine modes, body processors) and on the whole
  * CRS with its go-ftw regression suite.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -128,6 +129,17 @@ SecRuleRemoveById 10 20-21
 SecRuleRemoveByTag attack-x
 SecRuleUpdateTargetById 12 "!ARGS:a"`, { uri: '/?a=x' });
     expect(ids(tx)).toEqual([13]);
+  });
+
+  it('request ids stay apart across worker processes that share a clock and count from zero', () => {
+    // Two processes minting ids as fast as they can in the same milliseconds, as two workers do.
+    const startAt = Date.now() + 1500;
+    const mint = `import('${resolve(import.meta.dirname, '../dist/index.js')}').then(({ Waf }) => { const w = Waf.fromText('SecRuleEngine On'); while (Date.now() < ${startAt}); const out = []; for (let i = 0; i < 2000; i++) out.push(w.newTransaction().id); console.log(out.join(' ')); })`;
+    const children = [0, 1].map(() => spawn(process.execPath, ['-e', mint]));
+    return Promise.all(children.map((c) => new Promise<string[]>((done) => { let out = ''; c.stdout.on('data', (d: Buffer) => (out += d.toString())); c.on('close', () => done(out.trim().split(' '))); }))).then(([a = [], b = []]) => {
+      expect(a).toHaveLength(2000);
+      expect(new Set([...a, ...b]).size).toBe(4000);
+    });
   });
 });
 

@@ -46,6 +46,8 @@ const NO_TARGET: TargetValue[] = [{ name: '', value: '', stable: false, transfor
 const PORT_SUFFIX = /:\d+$/;
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 let counter = 0;
+/** Workers of one `bulwark waf` share a clock and each count from 0: the pid keeps their ids apart. */
+const PROCESS_TAG = process.pid.toString(36);
 
 function applyChain(chain: readonly Transformation[], value: string): string {
   let v = value;
@@ -81,7 +83,7 @@ export class Transaction {
     private readonly rules: CompiledRuleSet,
     private readonly options: TransactionOptions = {},
   ) {
-    this.id = options.id ?? `${Date.now().toString(36)}-${(counter++).toString(36)}`;
+    this.id = options.id ?? `${Date.now().toString(36)}-${PROCESS_TAG}-${(counter++).toString(36)}`;
     const { settings } = rules;
     this.controls = { mode: settings.mode, removedRules: [], removedTargets: [], requestBodyAccess: settings.requestBodyAccess, responseBodyAccess: settings.responseBodyAccess, forceRequestBodyVariable: false };
     this.source = { scalars: new Map(), scalarViews: new Map(), collections: new Map([['MATCHED_VARS', this.matchedVars], ['MATCHED_VARS_NAMES', this.matchedVarNames]]) };
