@@ -17,6 +17,7 @@ SecRule ARGS "@contains attack" "id:1001,phase:2,deny,status:403,log,msg:'attack
 SecRule RESPONSE_HEADERS:X-Powered-By "@contains LeakyServer" "id:1003,phase:3,deny,status:403,log,msg:'leaky server header'"
 SecRule REQUEST_LINE "@contains evil.example" "id:1004,phase:1,deny,status:403,log,msg:'tunnel to a known-bad host'"`;
 
+const BIG = Buffer.alloc(3 * 1024 * 1024, 'b');
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const acceptFor = (key: string): string => createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
 
@@ -33,6 +34,10 @@ function upstreamServer(seen: string[], openSockets: Set<Duplex>): Server {
       socket.pipe(socket);
       return;
     }
+    if (req.url === '/big') {
+      socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 426 Upgrade Required\r\nContent-Type: application/octet-stream\r\nContent-Length: ${BIG.length}\r\n\r\n`), BIG]));
+      return;
+    }
     socket.end('HTTP/1.1 426 Upgrade Required\r\nContent-Type: text/plain\r\nContent-Length: 17\r\nConnection: close\r\n\r\nupgrade declined\n');
   });
   return server;
@@ -42,9 +47,9 @@ const listen = (server: Server): Promise<number> => new Promise((resolve) => ser
 
 type Handshake = { kind: 'upgraded'; res: IncomingMessage; socket: Socket } | { kind: 'response'; res: IncomingMessage; body: string };
 
-function handshake(port: number, path: string, key: string): Promise<Handshake> {
+function handshake(port: number, path: string, key: string, upgrade = 'websocket'): Promise<Handshake> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key } });
+    const req = request({ host: '127.0.0.1', port, path, headers: { Connection: 'Upgrade', Upgrade: upgrade, 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key } });
     req.on('upgrade', (res: IncomingMessage, socket: Socket) => resolve({ kind: 'upgraded', res, socket }));
     req.on('response', (res: IncomingMessage) => {
       let body = '';
@@ -128,6 +133,24 @@ describe('upgrade handshakes through the proxy', () => {
     expect(result.res.statusCode).toBe(426);
     expect(result.body).toBe('upgrade declined\n');
     expect(result.res.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('does not tunnel h2c (the request-smuggling route past a proxy): the upstream gets a plain request', async () => {
+    const before = seen.length;
+    const result = await handshake(port, '/echo', key, 'h2c');
+    expect(result.kind).toBe('response');
+    if (result.kind !== 'response') return;
+    expect(result.res.statusCode).toBe(200);
+    expect(result.body).toBe('plain');
+    expect(seen.length).toBe(before);
+  });
+
+  it('streams a large declined-upgrade response intact', async () => {
+    const result = await handshake(port, '/big', key);
+    expect(result.kind).toBe('response');
+    if (result.kind !== 'response') return;
+    expect(result.res.statusCode).toBe(426);
+    expect(result.body.length).toBe(BIG.length);
   });
 
   it('CONNECT: inspected and audited, answered 405 (a reverse proxy tunnels nothing), or blocked by a rule', async () => {

@@ -1,10 +1,11 @@
 /**
- * Requests that take over the connection. Upgrades (WebSocket, or any `Upgrade:` handshake):
- * the handshake runs phases 1–2 like any request and gets the block page when a rule
- * interrupts; otherwise it goes to the upstream on a connection of its own, the upstream's
- * answer runs phases 3–4, and on 101 the two sockets are joined. What flows after the handshake
- * is not inspected (ModSecurity and Coraza do not inspect WebSocket frames either). CONNECT:
- * a reverse proxy tunnels nothing, so it is inspected, logged, and answered 405.
+ * Requests that take over the connection. An `Upgrade:` handshake runs phases 1–2 like any
+ * request and gets the block page when a rule interrupts; otherwise it goes to the upstream on a
+ * connection of its own. A WebSocket handshake keeps its Upgrade headers: the upstream's 101 runs
+ * phase 3 and the two sockets are joined (frames are not inspected; ModSecurity and Coraza do
+ * not inspect them either). Any other upgrade (h2c: the smuggling route past a proxy) goes on as
+ * a plain request. CONNECT: a reverse proxy tunnels nothing, so it is inspected, logged, and
+ * answered 405.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -13,6 +14,9 @@ import type { Waf } from '../engine/waf.js';
 import type { RequestHead } from '../request/collections.js';
 import { forwardHeaders } from './forward-headers.js';
 import { EngineTimer, blockAnswer, headerPairs, rawResponse, readBody, requestHead, transactionFor } from './inspect.js';
+
+/** The one upgrade that is tunnelled. */
+const WEBSOCKET = /^\s*websocket\s*$/i;
 
 /** Told once per handshake how it ended (101 when joined), for metrics and the audit log. */
 export type HandshakeDone = (tx: Transaction, head: RequestHead, client: string, status: number, engineSeconds: number) => void;
@@ -59,7 +63,10 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: HandshakeDon
     if (requestVerdict) return block(requestVerdict);
 
     const extra = { 'x-request-id': tx.id, 'x-forwarded-for': client, 'x-forwarded-proto': 'http' };
-    const upstreamReq = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, extra, true).flat(), agent: false });
+    // Only WebSocket is tunnelled. Anything else (h2c above all: a tunnel the upstream speaks
+    // HTTP/2 through would carry requests no rule sees) goes on as a plain request.
+    const tunnel = WEBSOCKET.test(req.headers.upgrade ?? '');
+    const upstreamReq = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, extra, tunnel).flat(), agent: false });
     upstreamReq.on('error', () => {
       upstreamError();
       const body = Buffer.from(`Upstream unavailable.\nRequest id: ${tx.id}\n`);
@@ -100,10 +107,24 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: HandshakeDon
           res.resume();
           return block(headerVerdict);
         }
-        const body = await readBody(res);
-        const bodyVerdict = timed(() => tx.processResponseBody(tx.wantsResponseBody() ? body : undefined));
-        if (bodyVerdict) return block(bodyVerdict);
-        socket.end(rawResponse(status, [...forwardHeaders(res.rawHeaders, { 'x-request-id': tx.id }), ['content-length', String(body.length)], ['connection', 'close']], body));
+        const headers = forwardHeaders(res.rawHeaders, { 'x-request-id': tx.id });
+        if (tx.wantsResponseBody()) {
+          const body = await readBody(res);
+          const bodyVerdict = timed(() => tx.processResponseBody(body));
+          if (bodyVerdict) return block(bodyVerdict);
+          socket.end(rawResponse(status, [...headers, ['content-length', String(body.length)], ['connection', 'close']], body));
+        } else {
+          const bodyVerdict = timed(() => tx.processResponseBody());
+          if (bodyVerdict) {
+            res.resume();
+            return block(bodyVerdict);
+          }
+          // Streamed: the upstream's length when it gave one, else the end of the connection ends the body.
+          const length = res.headers['content-length'];
+          socket.write(rawResponse(status, [...headers, ...(length !== undefined ? [['content-length', length] as [string, string]] : []), ['connection', 'close']]));
+          res.pipe(socket);
+          await new Promise<void>((resolve) => res.on('end', resolve).on('error', resolve));
+        }
         finish(status);
       })().catch(() => {
         socket.destroy();
