@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Waf, createWafProxy, type AuditRecord } from '../src/index.js';
 
 const RULES = `SecRuleEngine On
+SecRequestBodyAccess On
 SecRule ARGS "@contains attack" "id:1001,phase:2,deny,status:403,log,msg:'attack in %{MATCHED_VAR_NAME}'"
 SecRule RESPONSE_HEADERS:X-Powered-By "@contains LeakyServer" "id:1003,phase:3,deny,status:403,log,msg:'leaky server header'"
 SecRule REQUEST_LINE "@contains evil.example" "id:1004,phase:1,deny,status:403,log,msg:'tunnel to a known-bad host'"`;
@@ -23,7 +24,11 @@ const acceptFor = (key: string): string => createHash('sha1').update(key + WEBSO
 
 /** Upstream: `/echo` accepts the upgrade and echoes bytes; `/leaky` accepts with a leaky header; anything else declines with 426. */
 function upstreamServer(seen: string[], openSockets: Set<Duplex>): Server {
-  const server = createServer((_req, res) => res.end('plain'));
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => res.end(`plain ${req.url ?? ''} upgrade=${String(req.headers.upgrade ?? '-')} body=${body}`));
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
     seen.push(`${req.url ?? ''} rid=${String(req.headers['x-request-id'] ?? '')} upgrade=${String(req.headers.upgrade ?? '')}`);
     const key = String(req.headers['sec-websocket-key'] ?? '');
@@ -47,9 +52,11 @@ const listen = (server: Server): Promise<number> => new Promise((resolve) => ser
 
 type Handshake = { kind: 'upgraded'; res: IncomingMessage; socket: Socket } | { kind: 'response'; res: IncomingMessage; body: string };
 
-function handshake(port: number, path: string, key: string, upgrade = 'websocket'): Promise<Handshake> {
+function handshake(port: number, path: string, key: string, upgrade = 'websocket', body?: string): Promise<Handshake> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { Connection: 'Upgrade', Upgrade: upgrade, 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key } });
+    const headers: Record<string, string> = upgrade === 'h2c' ? { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': 'AAMAAABkAAQCAAAAAAIAAAAA' } : { Connection: 'Upgrade', Upgrade: upgrade, 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key };
+    if (body !== undefined) Object.assign(headers, { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) });
+    const req = request({ host: '127.0.0.1', port, path, method: body === undefined ? 'GET' : 'POST', headers });
     req.on('upgrade', (res: IncomingMessage, socket: Socket) => resolve({ kind: 'upgraded', res, socket }));
     req.on('response', (res: IncomingMessage) => {
       let body = '';
@@ -57,7 +64,7 @@ function handshake(port: number, path: string, key: string, upgrade = 'websocket
       res.on('end', () => resolve({ kind: 'response', res, body }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -135,13 +142,16 @@ describe('upgrade handshakes through the proxy', () => {
     expect(result.res.headers['x-request-id']).toBeTruthy();
   });
 
-  it('does not tunnel h2c (the request-smuggling route past a proxy): the upstream gets a plain request', async () => {
+  it('does not tunnel h2c (the request-smuggling route past a proxy): it is proxied as the plain request it also is, body inspected', async () => {
     const before = seen.length;
-    const result = await handshake(port, '/echo', key, 'h2c');
-    expect(result.kind).toBe('response');
-    if (result.kind !== 'response') return;
-    expect(result.res.statusCode).toBe(200);
-    expect(result.body).toBe('plain');
+    const get = await handshake(port, '/echo', key, 'h2c');
+    expect(get.kind === 'response' && get.res.statusCode).toBe(200);
+    expect(get.kind === 'response' && get.body).toBe('plain /echo upgrade=- body=');
+    const post = await handshake(port, '/form', key, 'h2c', 'name=alice&city=Oslo');
+    expect(post.kind === 'response' && post.body).toBe('plain /form upgrade=- body=name=alice&city=Oslo');
+    const attack = await handshake(port, '/form', key, 'h2c', 'name=attack');
+    expect(attack.kind === 'response' && attack.res.statusCode).toBe(403);
+    expect(audit.at(-1)).toMatchObject({ method: 'POST', uri: '/form', blocked: true, rules: [{ id: 1001 }] });
     expect(seen.length).toBe(before);
   });
 

@@ -9,11 +9,12 @@
  * exchange is one JSON audit line, and Prometheus metrics are served on their own listener.
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Waf } from '../engine/waf.js';
 import { EngineTimer, auditRecord, hasRequestBody, headerPairs, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
 import { forwardHeaders } from './forward-headers.js';
 import { WafMetrics } from './metrics.js';
-import { createUpgradeHandler, type HandshakeDone } from './upgrade.js';
+import { createUpgradeHandler, isWebSocketUpgrade, replayAsPlainRequest, type HandshakeDone } from './upgrade.js';
 import { createClientErrorHandler } from './client-error.js';
 
 export interface ProxyOptions {
@@ -127,7 +128,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
       } else res.destroy();
     });
   });
-  server.on('upgrade', upgrades.handle);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => (isWebSocketUpgrade(req) ? upgrades.handle(req, socket, head) : replayAsPlainRequest(server, req, socket, head)));
   server.on('connect', upgrades.refuseTunnel);
   server.on('clientError', createClientErrorHandler(waf, metrics, options.audit));
   return {

@@ -1,13 +1,12 @@
 /**
- * Requests that take over the connection. An `Upgrade:` handshake runs phases 1–2 like any
+ * Requests that take over the connection. A WebSocket handshake runs phases 1–2 like any
  * request and gets the block page when a rule interrupts; otherwise it goes to the upstream on a
- * connection of its own. A WebSocket handshake keeps its Upgrade headers: the upstream's 101 runs
- * phase 3 and the two sockets are joined (frames are not inspected; ModSecurity and Coraza do
- * not inspect them either). Any other upgrade (h2c: the smuggling route past a proxy) goes on as
- * a plain request. CONNECT: a reverse proxy tunnels nothing, so it is inspected, logged, and
- * answered 405.
+ * connection of its own, the upstream's 101 runs phase 3 and the two sockets are joined (frames
+ * are not inspected; ModSecurity and Coraza do not inspect them either). Any other upgrade (h2c:
+ * the smuggling route past a proxy) is replayed to the server as a plain request. CONNECT: a
+ * reverse proxy tunnels nothing, so it is inspected, logged, and answered 405.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Interruption, Transaction } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
@@ -37,6 +36,33 @@ function refuse(socket: Duplex, interruption: Interruption, requestId: string): 
   else socket.destroy();
 }
 
+/** Whether an upgrade request asks for WebSocket, the one upgrade that is tunnelled. */
+export const isWebSocketUpgrade = (req: IncomingMessage): boolean => WEBSOCKET.test(req.headers.upgrade ?? '');
+
+const UPGRADE_TOKENS = new Set(['upgrade', 'http2-settings']);
+
+/**
+ * Gives any other upgrade request (h2c above all: a tunnel the upstream speaks HTTP/2 through
+ * would carry requests no rule sees) back to the server as the plain request it also is: its
+ * head is rewritten without the upgrade headers and parsed again with the bytes that followed,
+ * so it is inspected (body included) and proxied like any request, on the same connection.
+ */
+export function replayAsPlainRequest(server: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`];
+  for (const [name, value] of headerPairs(req.rawHeaders)) {
+    const lower = name.toLowerCase();
+    if (lower === 'upgrade' || lower === 'http2-settings') continue;
+    if (lower === 'connection') {
+      const kept = value.split(',').map((t) => t.trim()).filter((t) => t && !UPGRADE_TOKENS.has(t.toLowerCase()));
+      if (kept.length) lines.push(`${name}: ${kept.join(', ')}`);
+      continue;
+    }
+    lines.push(`${name}: ${value}`);
+  }
+  socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
+  server.emit('connection', socket);
+}
+
 export function createUpgradeHandler(waf: Waf, upstream: URL, done: HandshakeDone, upstreamError: () => void): UpgradeHandler {
   const joined = new Set<Duplex>();
 
@@ -63,10 +89,7 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: HandshakeDon
     if (requestVerdict) return block(requestVerdict);
 
     const extra = { 'x-request-id': tx.id, 'x-forwarded-for': client, 'x-forwarded-proto': 'http' };
-    // Only WebSocket is tunnelled. Anything else (h2c above all: a tunnel the upstream speaks
-    // HTTP/2 through would carry requests no rule sees) goes on as a plain request.
-    const tunnel = WEBSOCKET.test(req.headers.upgrade ?? '');
-    const upstreamReq = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, extra, tunnel).flat(), agent: false });
+    const upstreamReq = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, extra, true).flat(), agent: false });
     upstreamReq.on('error', () => {
       upstreamError();
       const body = Buffer.from(`Upstream unavailable.\nRequest id: ${tx.id}\n`);
