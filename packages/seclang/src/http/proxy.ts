@@ -3,10 +3,11 @@
  * the upstream (request body buffered up to SecRequestBodyLimit when body access is on, else
  * streamed), responses are checked in phases 3–4 (bodies buffered only when a listed MIME
  * type is inspected, else streamed), blocks answer with the status and a request id,
- * upstream connections are pooled with keep-alive, upgrade handshakes (WebSocket) are inspected
- * and then tunnelled and CONNECT is inspected and refused (`upgrade.ts`), requests the HTTP
- * parser refuses are answered with a request id and audited (`client-error.ts`), each flagged
- * exchange is one JSON audit line, and Prometheus metrics are served on their own listener.
+ * upstream connections are pooled with keep-alive, WebSocket handshakes are inspected and then
+ * tunnelled, other upgrades (h2c) proxied as plain requests and CONNECT inspected and refused
+ * (`upgrade.ts`), requests the HTTP parser refuses are answered with a request id and audited
+ * (`client-error.ts`), each flagged exchange is one JSON audit line, and Prometheus metrics are
+ * served on their own listener.
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -14,7 +15,7 @@ import type { Waf } from '../engine/waf.js';
 import { EngineTimer, auditRecord, hasRequestBody, headerPairs, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
 import { forwardHeaders } from './forward-headers.js';
 import { WafMetrics } from './metrics.js';
-import { createUpgradeHandler, isWebSocketUpgrade, replayAsPlainRequest, type HandshakeDone } from './upgrade.js';
+import { createUpgradeHandler, isWebSocketUpgrade, replayAsPlainRequest, type ExchangeDone } from './upgrade.js';
 import { createClientErrorHandler } from './client-error.js';
 
 export interface ProxyOptions {
@@ -38,7 +39,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
   const metrics = options.metrics ?? new WafMetrics();
   const settings = waf.rules.settings;
   /** Metrics and the audit line of a finished exchange. */
-  const record: HandshakeDone = (tx, head, client, status, engineSeconds) => {
+  const record: ExchangeDone = (tx, head, client, status, engineSeconds) => {
     const logged = tx.matched.filter((m) => m.log).map((m) => m.id);
     metrics.rules(logged);
     metrics.request(tx.interruption ? 'blocked' : logged.length ? 'detected' : 'passed');

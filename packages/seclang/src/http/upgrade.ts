@@ -17,8 +17,8 @@ import { EngineTimer, blockAnswer, headerPairs, rawResponse, readBody, requestHe
 /** The one upgrade that is tunnelled. */
 const WEBSOCKET = /^\s*websocket\s*$/i;
 
-/** Told once per handshake how it ended (101 when joined), for metrics and the audit log. */
-export type HandshakeDone = (tx: Transaction, head: RequestHead, client: string, status: number, engineSeconds: number) => void;
+/** Told once per exchange how it ended (101 for a joined WebSocket), for metrics and the audit log. */
+export type ExchangeDone = (tx: Transaction, head: RequestHead, client: string, status: number, engineSeconds: number) => void;
 
 export interface UpgradeHandler {
   /** The server's `'upgrade'` listener. */
@@ -63,7 +63,7 @@ export function replayAsPlainRequest(server: Server, req: IncomingMessage, socke
   server.emit('connection', socket);
 }
 
-export function createUpgradeHandler(waf: Waf, upstream: URL, done: HandshakeDone, upstreamError: () => void): UpgradeHandler {
+export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone, upstreamError: () => void): UpgradeHandler {
   const joined = new Set<Duplex>();
 
   const handle = (req: IncomingMessage, socket: Duplex, clientHead: Buffer): void => {
