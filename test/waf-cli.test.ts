@@ -45,6 +45,13 @@ describe('bulwark waf: rule errors', () => {
     expect(unknown.stderr).toMatch(/bad\.conf:2: unknown directive SecNoSuchThing/);
   });
 
+  it('a bad --upstream-timeout is one usage line, exit 2', () => {
+    const r = runCli(['waf', '--upstream', 'http://127.0.0.1:9', '--upstream-timeout', 'soon']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--upstream-timeout.*'soon' is not a number of seconds above 0/);
+  });
+
   it('a failing go-ftw test is listed and the run exits 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'waf-ftw-'));
     writeFileSync(join(dir, 'rules.conf'), 'SecRuleEngine On\nSecRule ARGS "@contains evil" "id:10,phase:1,deny,log"\n');

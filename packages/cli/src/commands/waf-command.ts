@@ -27,6 +27,7 @@ interface ServeFlags extends RuleFlags {
   auditAll?: boolean;
   metricsListen?: string;
   workers: string;
+  upstreamTimeout: string;
 }
 
 interface TestFlags extends RuleFlags {
@@ -93,6 +94,7 @@ export function addWafCommands(program: Command, setExit: (code: number) => void
       .option('--audit-all', 'write an audit line for every request')
       .option('--metrics-listen <host:port>', 'serve Prometheus metrics at /metrics on this address')
       .option('--workers <n>', 'worker processes sharing the listener (one per core is typical)', '1')
+      .option('--upstream-timeout <seconds>', 'how long the upstream may stay silent before the request fails with 504', '60')
       // `waf test --rules …`: options after the subcommand belong to it.
       .enablePositionalOptions(),
   ).action(async (flags: ServeFlags) => {
@@ -166,6 +168,8 @@ async function serve(flags: ServeFlags): Promise<number> {
   if (upstream.protocol !== 'http:') throw new BulwarkError('USAGE', '--upstream', 'only http:// upstreams are supported');
   if (!/^\d{1,2}$/.test(flags.workers) || Number(flags.workers) < 1) throw new BulwarkError('USAGE', '--workers', `'${flags.workers}' is not a worker count (1-99)`);
   const workers = Number(flags.workers);
+  const upstreamTimeoutMs = Number(flags.upstreamTimeout) * 1000;
+  if (!/^\d+(\.\d+)?$/.test(flags.upstreamTimeout) || !(upstreamTimeoutMs > 0)) throw new BulwarkError('USAGE', '--upstream-timeout', `'${flags.upstreamTimeout}' is not a number of seconds above 0`);
   const listen = hostPort(flags.listen, '--listen');
   const metricsAt = flags.metricsListen ? hostPort(flags.metricsListen, '--metrics-listen') : undefined;
   const waf = loadWaf(flags); // loaded in the primary too: a broken rule set fails before any fork
@@ -174,7 +178,7 @@ async function serve(flags: ServeFlags): Promise<number> {
   let auditStream: WriteStream | NodeJS.WriteStream | undefined;
   if (flags.auditLog) auditStream = flags.auditLog === '-' ? process.stdout : createWriteStream(flags.auditLog, { flags: 'a' });
   const audit = auditStream ? (r: AuditRecord): void => void auditStream.write(`${JSON.stringify(r)}\n`) : undefined;
-  const proxy = createWafProxy(waf, { upstream, ...(audit ? { audit } : {}), auditAll: flags.auditAll === true });
+  const proxy = createWafProxy(waf, { upstream, upstreamTimeoutMs, ...(audit ? { audit } : {}), auditAll: flags.auditAll === true });
   await new Promise<void>((resolve, reject) => proxy.server.once('error', reject).listen(listen.port, listen.host, resolve));
   if (cluster.isWorker) {
     // Report counters to the primary, which serves /metrics for all workers.

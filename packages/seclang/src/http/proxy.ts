@@ -26,7 +26,11 @@ export interface ProxyOptions {
   metrics?: WafMetrics;
   /** Upstream keep-alive pool size. */
   maxSockets?: number;
+  /** How long the upstream may stay silent before the request fails with 504 (default 60 s). */
+  upstreamTimeoutMs?: number;
 }
+
+const UPSTREAM_TIMEOUT_MS = 60_000;
 
 export interface WafProxy {
   server: Server;
@@ -46,7 +50,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     metrics.inspection(engineSeconds);
     if (options.audit && (options.auditAll || logged.length > 0 || tx.interruption)) options.audit(auditRecord(tx, head, client, status));
   };
-  const upgrades = createUpgradeHandler(waf, options.upstream, record, () => metrics.upstreamError());
+  const upgrades = createUpgradeHandler(waf, options.upstream, record, () => metrics.upstreamError(), options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const engine = new EngineTimer();
@@ -54,7 +58,10 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     const tx = transactionFor(waf, req);
     const head = requestHead(req);
     const client = req.socket.remoteAddress ?? '';
+    let finished = false;
     const finish = (status: number): void => {
+      if (finished) return; // an upstream failure can be reported by the request and by the response
+      finished = true;
       timed(() => tx.processLogging());
       record(tx, head, client, status, engine.seconds);
     };
@@ -79,17 +86,27 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     else if (req.headers['content-length']) headers.push(['content-length', req.headers['content-length']]);
     else if (req.headers['transfer-encoding']) headers.push(['transfer-encoding', 'chunked']);
     const upstreamReq = httpRequest({ protocol: options.upstream.protocol, hostname: options.upstream.hostname, port: options.upstream.port, method: req.method, path: req.url, headers: headers.flat(), agent });
-    upstreamReq.on('error', () => {
+    let timedOut = false;
+    /** The upstream failed (refused, reset, cut off mid-body, or silent past the timeout): 502 / 504, or a cut connection once the answer has started. */
+    const upstreamFailed = (): void => {
+      if (finished) return;
       metrics.upstreamError();
+      const status = timedOut ? 504 : 502;
       if (!res.headersSent) {
-        const body = `Upstream unavailable.\nRequest id: ${tx.id}\n`;
-        res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': tx.id });
+        const body = `${timedOut ? 'Upstream timed out.' : 'Upstream unavailable.'}\nRequest id: ${tx.id}\n`;
+        res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': tx.id });
         res.end(body);
       } else res.destroy();
-      finish(502);
+      finish(status);
+    };
+    // Like nginx's proxy_read_timeout: the longest the upstream may stay silent.
+    upstreamReq.setTimeout(options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS, () => {
+      timedOut = true;
+      upstreamReq.destroy(new Error('upstream timed out'));
     });
+    upstreamReq.on('error', upstreamFailed);
     upstreamReq.on('response', (upstreamRes) => {
-      void (async () => {
+      (async () => {
         const status = upstreamRes.statusCode ?? 502;
         const responseHeaders = headerPairs(upstreamRes.rawHeaders);
         if (timed(() => tx.processResponseHeaders(status, `HTTP/${upstreamRes.httpVersion}`, responseHeaders))) {
@@ -112,10 +129,10 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
           const length = upstreamRes.headers['content-length'];
           res.writeHead(status, (length !== undefined ? [...outHeaders, ['content-length', length]] : outHeaders).flat());
           upstreamRes.pipe(res);
-          await new Promise<void>((resolve) => upstreamRes.on('end', resolve).on('error', resolve));
+          await new Promise<void>((resolve, reject) => upstreamRes.on('end', resolve).on('error', reject));
         }
         finish(status);
-      })();
+      })().catch(upstreamFailed);
     });
     if (body) upstreamReq.end(body);
     else req.pipe(upstreamReq);

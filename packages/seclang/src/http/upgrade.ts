@@ -7,6 +7,7 @@
  * reverse proxy tunnels nothing, so it is inspected, logged, and answered 405.
  */
 import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Interruption, Transaction } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
@@ -63,7 +64,7 @@ export function replayAsPlainRequest(server: Server, req: IncomingMessage, socke
   server.emit('connection', socket);
 }
 
-export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone, upstreamError: () => void): UpgradeHandler {
+export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone, upstreamError: () => void, upstreamTimeoutMs: number): UpgradeHandler {
   const joined = new Set<Duplex>();
 
   const handle = (req: IncomingMessage, socket: Duplex, clientHead: Buffer): void => {
@@ -90,13 +91,20 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
 
     const extra = { 'x-request-id': tx.id, 'x-forwarded-for': client, 'x-forwarded-proto': 'http' };
     const upstreamReq = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, extra, true).flat(), agent: false });
-    upstreamReq.on('error', () => {
-      upstreamError();
-      const body = Buffer.from(`Upstream unavailable.\nRequest id: ${tx.id}\n`);
-      if (!socket.destroyed) socket.end(rawResponse(502, [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', tx.id], ['connection', 'close']], body));
-      finish(502);
+    let timedOut = false;
+    upstreamReq.setTimeout(upstreamTimeoutMs, () => {
+      timedOut = true;
+      upstreamReq.destroy(new Error('upstream timed out'));
     });
-    upstreamReq.on('upgrade', (res: IncomingMessage, upstreamSocket: Duplex, upstreamHead: Buffer) => {
+    upstreamReq.on('error', () => {
+      if (finished) return;
+      upstreamError();
+      const status = timedOut ? 504 : 502;
+      const body = Buffer.from(`${timedOut ? 'Upstream timed out.' : 'Upstream unavailable.'}\nRequest id: ${tx.id}\n`);
+      if (!socket.destroyed) socket.end(rawResponse(status, [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', tx.id], ['connection', 'close']], body));
+      finish(status);
+    });
+    upstreamReq.on('upgrade', (res: IncomingMessage, upstreamSocket: Socket, upstreamHead: Buffer) => {
       const headers = headerPairs(res.rawHeaders);
       const responseVerdict = timed(() => tx.processResponseHeaders(101, `HTTP/${res.httpVersion}`, headers) ?? tx.processResponseBody());
       if (responseVerdict) {
@@ -107,6 +115,7 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
         upstreamSocket.destroy();
         return finish(101);
       }
+      upstreamSocket.setTimeout(0); // a WebSocket may stay quiet for as long as its peers like
       socket.write(rawResponse(101, [...headers, ['x-request-id', tx.id]]));
       if (upstreamHead.length) socket.write(upstreamHead);
       if (clientHead.length) upstreamSocket.write(clientHead);
