@@ -150,7 +150,7 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
     }
   }, 60_000);
 
-  it('--workers: SIGTERM after proxied traffic stops primary and workers quietly; a killed primary leaves no orphans', async () => {
+  it('--workers: SIGTERM after proxied traffic stops primary and workers quietly; a killed primary leaves no orphans; a killed worker is replaced', async () => {
     const upstream = createServer((_req, res) => res.end('ok'));
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const upstreamPort = (upstream.address() as AddressInfo).port;
@@ -191,8 +191,44 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
       for (let i = 0; i < 100 && b.workers.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
       expect(b.workers.filter(alive)).toEqual([]);
       expect(b.stderr()).not.toMatch(/Error|\n\s+at /);
+
+      // A worker that dies is replaced, and the WAF keeps serving.
+      const c = await start();
+      const [victim] = c.workers;
+      process.kill(victim as number, 'SIGKILL');
+      let replaced: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        replaced = spawnSync('pgrep', ['-P', String(c.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+        if (replaced.length === 2 && !replaced.includes(victim as number) && /worker \d+ exited \(SIGKILL\); starting another/.test(c.stderr())) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(replaced).toHaveLength(2);
+      expect(replaced).not.toContain(victim);
+      expect(c.stderr()).toContain(`worker ${String(victim)} exited (SIGKILL); starting another`);
+      await new Promise((r) => setTimeout(r, 2500)); // the new worker loads the CRS before it listens
+      await traffic(c.port);
+      const stopped = new Promise<number | null>((ok) => c.child.on('exit', (code) => ok(code)));
+      c.child.kill('SIGTERM');
+      expect(await stopped).toBe(0);
+
+      // Workers that keep dying stop the WAF with exit 70 instead of a restart spin.
+      const rules = join(mkdtempSync(join(tmpdir(), 'waf-loop-')), 'tiny.conf');
+      writeFileSync(rules, 'SecRuleEngine On\n');
+      const loop = spawn(process.execPath, [CLI, 'waf', '--listen', `127.0.0.1:${await freePort()}`, '--upstream', `http://127.0.0.1:${upstreamPort}`, '--rules', rules, '--workers', '2', '--no-virtual-patches'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let loopErr = '';
+      loop.stderr?.on('data', (d: Buffer) => (loopErr += d.toString()));
+      await ready(loop);
+      const loopExit = new Promise<number | null>((ok) => loop.on('exit', (code) => ok(code)));
+      let exitCode: number | null | undefined;
+      void loopExit.then((code) => (exitCode = code));
+      for (let i = 0; i < 200 && exitCode === undefined; i++) {
+        for (const pid of spawnSync('pgrep', ['-P', String(loop.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await loopExit).toBe(70);
+      expect(loopErr).toMatch(/5 workers died within 10 s \(last: SIGKILL\); stopping/);
     } finally {
       upstream.close();
     }
-  }, 90_000);
+  }, 120_000);
 });

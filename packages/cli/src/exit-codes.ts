@@ -4,7 +4,7 @@
  * results that could be produced are still written; 3–5 a registry could not serve the
  * image (unreachable, authentication, not found); 6 content does not match its digest
  * (a registry, an archive or a layout altered after it was built); 7 `bulwark verify` found no
- * valid signature by the key.
+ * valid signature by the key; 70 an internal error (a bug, or `bulwark waf` workers dying in a loop).
  */
 import type { ErrorCode } from '@bulwark/core';
 
@@ -16,6 +16,8 @@ export const EXIT_NOT_FOUND = 5;
 export const EXIT_INTEGRITY = 6;
 /** `bulwark verify`: no signature by the given key covers the image digest. */
 export const EXIT_UNSIGNED = 7;
+/** An internal error: a bug, or `bulwark waf` workers dying in a loop. */
+export const EXIT_INTERNAL = 70;
 
 /** The exit code for an error that stopped the command. */
 export function exitCodeFor(code: ErrorCode): number {

@@ -9,7 +9,7 @@ import { addConfigCommand } from './commands/config-command.js';
 import { addSignatureCommands } from './commands/signature-command.js';
 import { addWafCommands } from './commands/waf-command.js';
 import { addScanOptions, runScan, type ScanFlags } from './commands/scan-command.js';
-import { EXIT_INPUT_ERROR, exitCodeFor } from './exit-codes.js';
+import { EXIT_INPUT_ERROR, EXIT_INTERNAL, exitCodeFor } from './exit-codes.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -61,6 +61,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`bulwark: internal error: ${message}\n`);
     if (process.env.BULWARK_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ''}\n`);
-    return 70;
+    return EXIT_INTERNAL;
   }
 }

@@ -10,7 +10,11 @@ import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { BulwarkError } from '@bulwark/core';
 import { SecLangError, Waf, bundledConfig, createMetricsServer, createWafProxy, echoBackend, loadFtwTests, parseFtwOverrides, ruleSetLayout, runFtwTests, runFtwTestsAgainstUrl, type AuditRecord, type FtwOverride, type FtwRunSummary, type RuleSource } from '@bulwark/seclang';
-import { EXIT_INPUT_ERROR, EXIT_OK } from '../exit-codes.js';
+import { EXIT_INPUT_ERROR, EXIT_INTERNAL, EXIT_OK } from '../exit-codes.js';
+
+/** Worker deaths within RESTART_WINDOW_MS that count as a crash loop. */
+const RESTART_LIMIT = 5;
+const RESTART_WINDOW_MS = 10_000;
 
 interface RuleFlags {
   rules: string[];
@@ -207,17 +211,33 @@ async function serve(flags: ServeFlags): Promise<number> {
 async function servePrimary(flags: ServeFlags, workers: number, ruleCount: number, metricsAt: { host: string; port: number } | undefined): Promise<number> {
   const latest = new Map<number, string>();
   let ready = 0;
+  let stopping = false;
+  // A worker that dies after start-up is replaced, as nginx's master does; a crash loop
+  // (RESTART_LIMIT deaths within RESTART_WINDOW_MS) stops the WAF instead of spinning.
+  const deaths: number[] = [];
+  let crashLoop: (reason: string) => void = () => undefined;
+  const crashed = new Promise<string>((resolve) => (crashLoop = resolve));
   const allReady = new Promise<void>((resolve, reject) => {
-    for (let i = 0; i < workers; i++) {
+    const fork = (): void => {
       const worker = cluster.fork();
+      const pid = worker.process.pid;
       worker.on('message', (m: { bulwarkMetrics?: string; bulwarkReady?: boolean }) => {
         if (m.bulwarkMetrics) latest.set(worker.id, m.bulwarkMetrics);
         if (m.bulwarkReady && ++ready === workers) resolve();
       });
-      worker.on('exit', (code) => {
-        if (ready < workers) reject(new BulwarkError('USAGE', '--listen', `a worker exited during start-up (code ${String(code)}); is ${flags.listen} free?`));
+      worker.on('exit', (code, signal) => {
+        if (ready < workers) return reject(new BulwarkError('USAGE', '--listen', `a worker exited during start-up (code ${String(code)}); is ${flags.listen} free?`));
+        if (stopping) return;
+        const now = Date.now();
+        deaths.push(now);
+        while (deaths.length && (deaths[0] as number) < now - RESTART_WINDOW_MS) deaths.shift();
+        const how = signal ?? `code ${String(code)}`;
+        if (deaths.length >= RESTART_LIMIT) return crashLoop(`${RESTART_LIMIT} workers died within ${RESTART_WINDOW_MS / 1000} s (last: ${how}); stopping`);
+        process.stderr.write(`bulwark waf: worker ${String(pid)} exited (${how}); starting another\n`);
+        fork();
       });
-    }
+    };
+    for (let i = 0; i < workers; i++) fork();
   });
   await allReady;
   const metricsServer = metricsAt
@@ -229,11 +249,13 @@ async function servePrimary(flags: ServeFlags, workers: number, ruleCount: numbe
     : undefined;
   if (metricsServer && metricsAt) await new Promise<void>((resolve, reject) => metricsServer.once('error', reject).listen(metricsAt.port, metricsAt.host, resolve));
   process.stderr.write(`bulwark waf: ${ruleCount} rules, ${workers} workers, listening on http://${flags.listen} -> ${flags.upstream ?? ''}${metricsAt ? `, metrics on http://${flags.metricsListen ?? ''}/metrics` : ''}\n`);
-  await untilSignal();
+  const failure = await Promise.race([untilSignal().then(() => undefined), crashed]);
+  stopping = true;
+  if (failure) process.stderr.write(`bulwark waf: ${failure}\n`);
   const running = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
   await Promise.all(running.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve()).kill('SIGTERM'))));
   metricsServer?.close();
-  return EXIT_OK;
+  return failure ? EXIT_INTERNAL : EXIT_OK;
 }
 
 async function test(dir: string, flags: TestFlags): Promise<number> {
