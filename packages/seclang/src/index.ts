@@ -29,7 +29,7 @@ export { detectXss, type XssResult } from './detect/xss.js';
 export { tokenizeSql, type SqlToken, type SqlTokenType } from './detect/sql-tokenizer.js';
 export { ruleFilesFor, ruleSetLayout } from './engine/rule-files.js';
 export { createWafProxy, createMetricsServer, type ProxyOptions, type WafProxy } from './http/proxy.js';
-export { wafRequestListener, wafExpress, wafFastify, type MiddlewareOptions, type FastifyLike } from './http/middleware.js';
+export { wafRequestListener, wafUpgradeListener, wafExpress, wafFastify, type MiddlewareOptions, type FastifyLike } from './http/middleware.js';
 export { requestHead, auditRecord, type AuditRecord } from './http/inspect.js';
 export { WafMetrics } from './http/metrics.js';
 export { runFtwTestsAgainstUrl } from './ftw/url-runner.js';

@@ -2,15 +2,16 @@
  * Upgrade handshakes (WebSocket) through the reverse proxy on loopback: a clean handshake is
  * joined to the upstream and bytes flow both ways, an attack in the handshake gets 403 before
  * the upstream sees it, the upstream's 101 runs phase 3, a declined upgrade comes back as an
- * ordinary response, and closing either side closes the other. CONNECT is inspected, audited
- * and refused.
+ * ordinary response, closing either side closes the other, h2c is proxied as a plain request,
+ * and CONNECT is inspected, audited and refused. Inside an app, `wafUpgradeListener` guards the
+ * app's own handshakes.
  */
 import { createHash } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Waf, createWafProxy, type AuditRecord } from '../src/index.js';
+import { Waf, createWafProxy, wafUpgradeListener, type AuditRecord } from '../src/index.js';
 
 const RULES = `SecRuleEngine On
 SecRequestBodyAccess On
@@ -186,5 +187,41 @@ describe('upgrade handshakes through the proxy', () => {
     expect(blocked.status).toBe(403);
     expect(audit.at(-1)).toMatchObject({ id: blocked.requestId, status: 403, blocked: true, rules: [{ id: 1004 }] });
     expect(seen.length).toBe(before);
+  });
+});
+
+describe('wafUpgradeListener: handshakes inside a Node app', () => {
+  it("inspects the app's own WebSocket handshakes: an attack gets 403 and never reaches the app's handler", async () => {
+    const handled: string[] = [];
+    const audits: AuditRecord[] = [];
+    const server = createServer((_req, res) => res.end('page'));
+    server.on(
+      'upgrade',
+      wafUpgradeListener(
+        Waf.fromText(RULES),
+        (req: IncomingMessage, socket: Duplex) => {
+          handled.push(req.url ?? '');
+          socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(String(req.headers['sec-websocket-key']))}\r\n\r\n`);
+          socket.pipe(socket);
+        },
+        { audit: (r) => audits.push(r) },
+      ),
+    );
+    const port = await listen(server);
+    const key = Buffer.from('another 16 bytes').toString('base64');
+    const ok = await handshake(port, '/chat', key);
+    expect(ok.kind).toBe('upgraded');
+    if (ok.kind === 'upgraded') {
+      const echoed = nextData(ok.socket);
+      ok.socket.write('hi');
+      expect(await echoed).toBe('hi');
+      ok.socket.destroy();
+    }
+    const attack = await handshake(port, '/chat?room=attack', key);
+    expect(attack.kind === 'response' && attack.res.statusCode).toBe(403);
+    expect(handled).toEqual(['/chat']);
+    expect(audits.at(-1)).toMatchObject({ uri: '/chat?room=attack', blocked: true, rules: [{ id: 1001 }] });
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
   });
 });

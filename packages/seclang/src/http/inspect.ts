@@ -5,6 +5,7 @@
  * of a transaction.
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Interruption, MatchedRule, Transaction } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
 import type { RequestHead } from '../request/collections.js';
@@ -101,6 +102,13 @@ export function sendBlocked(res: ServerResponse, interruption: Interruption, req
   }
   res.writeHead(answer.status, answer.headers.flat());
   res.end(answer.body);
+}
+
+/** The block answer on a bare socket (an upgrade or CONNECT has no ServerResponse). */
+export function sendBlockedOnSocket(socket: Duplex, interruption: Interruption, requestId: string): void {
+  const answer = blockAnswer(interruption, requestId);
+  if (answer) socket.end(rawResponse(answer.status, answer.headers, answer.body));
+  else socket.destroy();
 }
 
 /** One JSON audit line: what was asked, which rules matched, what was done. */

@@ -1,15 +1,16 @@
 /**
  * The engine inside a Node app: `wafRequestListener` wraps any `http` request listener (an
- * Express app included), `wafExpress` is Connect/Express middleware, `wafFastify` a Fastify
- * plugin (onRequest, preParsing, onSend, onResponse hooks). The request body is read once,
+ * Express app included), `wafUpgradeListener` a server's `'upgrade'` listener (WebSocket
+ * handshakes), `wafExpress` is Connect/Express middleware, `wafFastify` a Fastify plugin
+ * (onRequest, preParsing, onSend, onResponse hooks). The request body is read once,
  * inspected, and handed on unchanged; the response's head and (listed MIME types) body are
  * inspected before they leave; a block answers with the rule's status and the request id.
  */
 import { IncomingMessage, type ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import type { Waf } from '../engine/waf.js';
 import type { Transaction } from '../engine/transaction.js';
-import { appendHeaderPairs, auditRecord, blockedBody, hasRequestBody, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
+import { appendHeaderPairs, auditRecord, blockedBody, hasRequestBody, readBody, requestHead, sendBlocked, sendBlockedOnSocket, transactionFor, type AuditRecord } from './inspect.js';
 import { guardResponse } from './response-guard.js';
 
 export interface MiddlewareOptions {
@@ -71,6 +72,26 @@ export function wafRequestListener(waf: Waf, listener: (req: IncomingMessage, re
         res.end('request could not be read\n');
       },
     );
+  };
+}
+
+/**
+ * Inspects WebSocket (and other upgrade) handshakes, which never reach request middleware: an
+ * app's `server.on('upgrade', wafUpgradeListener(waf, handler))`. The handshake runs phases 1–2;
+ * a block answers on the socket with the rule's status and the request id, else the app's
+ * handler takes the socket as usual (frames are not inspected).
+ */
+export function wafUpgradeListener(waf: Waf, listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void, options: MiddlewareOptions = {}): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    const tx = transactionFor(waf, req);
+    const interruption = tx.processRequestHeaders(requestHead(req)) ?? tx.processRequestBody();
+    if (interruption) {
+      sendBlockedOnSocket(socket, interruption, tx.id);
+      audit(options, tx, req, interruption.status);
+      return;
+    }
+    audit(options, tx, req, 101);
+    listener(req, socket, head);
   };
 }
 

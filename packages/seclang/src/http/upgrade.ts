@@ -13,7 +13,7 @@ import type { Interruption, Transaction } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
 import type { RequestHead } from '../request/collections.js';
 import { forwardHeaders } from './forward-headers.js';
-import { EngineTimer, blockAnswer, headerPairs, rawResponse, readBody, requestHead, transactionFor } from './inspect.js';
+import { EngineTimer, headerPairs, rawResponse, readBody, requestHead, sendBlockedOnSocket, transactionFor } from './inspect.js';
 
 /** The one upgrade that is tunnelled. */
 const WEBSOCKET = /^\s*websocket\s*$/i;
@@ -28,13 +28,6 @@ export interface UpgradeHandler {
   refuseTunnel(req: IncomingMessage, socket: Duplex): void;
   /** Ends every joined connection (on shutdown). */
   closeAll(): void;
-}
-
-/** The block answer on a bare socket (the handshake has no ServerResponse). */
-function refuse(socket: Duplex, interruption: Interruption, requestId: string): void {
-  const answer = blockAnswer(interruption, requestId);
-  if (answer) socket.end(rawResponse(answer.status, answer.headers, answer.body));
-  else socket.destroy();
 }
 
 /** Whether an upgrade request asks for WebSocket, the one upgrade that is tunnelled. */
@@ -81,7 +74,7 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
       done(tx, head, client, status, engine.seconds);
     };
     const block = (interruption: Interruption): void => {
-      refuse(socket, interruption, tx.id);
+      sendBlockedOnSocket(socket, interruption, tx.id);
       finish(interruption.status);
     };
     socket.on('error', () => socket.destroy());
@@ -174,7 +167,7 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
     socket.on('error', () => socket.destroy());
     const verdict = engine.time(() => tx.processRequestHeaders(head) ?? tx.processRequestBody());
     engine.time(() => tx.processLogging());
-    if (verdict) refuse(socket, verdict, tx.id);
+    if (verdict) sendBlockedOnSocket(socket, verdict, tx.id);
     else {
       const body = Buffer.from(`This proxy does not tunnel CONNECT requests.\nRequest id: ${tx.id}\n`);
       socket.end(rawResponse(405, [['allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'], ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', tx.id], ['connection', 'close']], body));
