@@ -1,8 +1,8 @@
 /**
  * Node `http` glue shared by the proxy and the middlewares: a Transaction and a request head
- * from an IncomingMessage (raw header pairs, so repeated headers stay separate), reading a
- * body, the 403 page with its request id, raw responses for bare sockets, and the audit record
- * of a transaction.
+ * from an IncomingMessage (raw header pairs, so repeated headers stay separate), an exchange's
+ * bookkeeping (engine time, one report when it ends), reading a body, the block answer with its
+ * request id (on a ServerResponse or a bare socket), and the audit record of a transaction.
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -34,6 +34,42 @@ export class EngineTimer {
   get seconds(): number {
     return Number(this.nanos) / 1e9;
   }
+}
+
+/** Told once per exchange how it ended, for metrics and the audit log. */
+export type ExchangeDone = (tx: Transaction, head: RequestHead, client: string, status: number, engineSeconds: number) => void;
+
+/** One request's inspection: its transaction and head, the engine time, and a finish that reports once. */
+export interface Exchange {
+  readonly tx: Transaction;
+  readonly head: RequestHead;
+  /** Runs an engine step, adding its duration. */
+  timed<T>(fn: () => T): T;
+  /** Runs phase 5 and reports the outcome; later calls do nothing (a failure can be seen twice). */
+  finish(status: number): void;
+  readonly finished: boolean;
+}
+
+export function startExchange(waf: Waf, req: IncomingMessage, done: ExchangeDone): Exchange {
+  const engine = new EngineTimer();
+  const tx = transactionFor(waf, req);
+  const head = requestHead(req);
+  const client = req.socket.remoteAddress ?? '';
+  let finished = false;
+  return {
+    tx,
+    head,
+    timed: (fn) => engine.time(fn),
+    finish(status) {
+      if (finished) return;
+      finished = true;
+      engine.time(() => tx.processLogging());
+      done(tx, head, client, status, engine.seconds);
+    },
+    get finished() {
+      return finished;
+    },
+  };
 }
 
 export function requestHead(req: IncomingMessage): RequestHead {

@@ -12,10 +12,10 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Waf } from '../engine/waf.js';
-import { EngineTimer, auditRecord, hasRequestBody, headerPairs, readBody, requestHead, sendBlocked, transactionFor, type AuditRecord } from './inspect.js';
+import { auditRecord, hasRequestBody, headerPairs, readBody, sendBlocked, startExchange, type AuditRecord, type ExchangeDone } from './inspect.js';
 import { forwardHeaders } from './forward-headers.js';
 import { WafMetrics } from './metrics.js';
-import { createUpgradeHandler, isWebSocketUpgrade, replayAsPlainRequest, type ExchangeDone } from './upgrade.js';
+import { createUpgradeHandler, isWebSocketUpgrade, replayAsPlainRequest } from './upgrade.js';
 import { createClientErrorHandler } from './client-error.js';
 
 export interface ProxyOptions {
@@ -53,18 +53,9 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
   const upgrades = createUpgradeHandler(waf, options.upstream, record, () => metrics.upstreamError(), options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const engine = new EngineTimer();
-    const timed = <T>(fn: () => T): T => engine.time(fn);
-    const tx = transactionFor(waf, req);
-    const head = requestHead(req);
+    const exchange = startExchange(waf, req, record);
+    const { tx, head, timed, finish } = exchange;
     const client = req.socket.remoteAddress ?? '';
-    let finished = false;
-    const finish = (status: number): void => {
-      if (finished) return; // an upstream failure can be reported by the request and by the response
-      finished = true;
-      timed(() => tx.processLogging());
-      record(tx, head, client, status, engine.seconds);
-    };
     const block = (): void => {
       const interruption = tx.interruption;
       if (!interruption) return;
@@ -89,7 +80,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     let timedOut = false;
     /** The upstream failed (refused, reset, cut off mid-body, or silent past the timeout): 502 / 504, or a cut connection once the answer has started. */
     const upstreamFailed = (): void => {
-      if (finished) return;
+      if (exchange.finished) return; // a failure can be reported by the request and by the response
       metrics.upstreamError();
       const status = timedOut ? 504 : 502;
       if (!res.headersSent) {

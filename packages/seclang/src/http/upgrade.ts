@@ -9,17 +9,14 @@
 import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Interruption, Transaction } from '../engine/transaction.js';
+import type { Interruption } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
-import type { RequestHead } from '../request/collections.js';
 import { forwardHeaders } from './forward-headers.js';
-import { EngineTimer, headerPairs, rawResponse, readBody, requestHead, sendBlockedOnSocket, transactionFor } from './inspect.js';
+import { headerPairs, rawResponse, readBody, sendBlockedOnSocket, startExchange, type ExchangeDone } from './inspect.js';
 
 /** The one upgrade that is tunnelled. */
 const WEBSOCKET = /^\s*websocket\s*$/i;
 
-/** Told once per exchange how it ended (101 for a joined WebSocket), for metrics and the audit log. */
-export type ExchangeDone = (tx: Transaction, head: RequestHead, client: string, status: number, engineSeconds: number) => void;
 
 export interface UpgradeHandler {
   /** The server's `'upgrade'` listener. */
@@ -61,18 +58,9 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
   const joined = new Set<Duplex>();
 
   const handle = (req: IncomingMessage, socket: Duplex, clientHead: Buffer): void => {
-    const engine = new EngineTimer();
-    const timed = <T>(fn: () => T): T => engine.time(fn);
-    const tx = transactionFor(waf, req);
-    const head = requestHead(req);
+    const exchange = startExchange(waf, req, done);
+    const { tx, head, timed, finish } = exchange;
     const client = req.socket.remoteAddress ?? '';
-    let finished = false;
-    const finish = (status: number): void => {
-      if (finished) return;
-      finished = true;
-      timed(() => tx.processLogging());
-      done(tx, head, client, status, engine.seconds);
-    };
     const block = (interruption: Interruption): void => {
       sendBlockedOnSocket(socket, interruption, tx.id);
       finish(interruption.status);
@@ -90,7 +78,7 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
       upstreamReq.destroy(new Error('upstream timed out'));
     });
     upstreamReq.on('error', () => {
-      if (finished) return;
+      if (exchange.finished) return;
       upstreamError();
       const status = timedOut ? 504 : 502;
       const body = Buffer.from(`${timedOut ? 'Upstream timed out.' : 'Upstream unavailable.'}\nRequest id: ${tx.id}\n`);
@@ -161,18 +149,15 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
 
   /** CONNECT: inspected and audited like any request, then refused (or blocked by a rule). */
   const refuseTunnel = (req: IncomingMessage, socket: Duplex): void => {
-    const tx = transactionFor(waf, req);
-    const head = requestHead(req);
-    const engine = new EngineTimer();
+    const { tx, head, timed, finish } = startExchange(waf, req, done);
     socket.on('error', () => socket.destroy());
-    const verdict = engine.time(() => tx.processRequestHeaders(head) ?? tx.processRequestBody());
-    engine.time(() => tx.processLogging());
+    const verdict = timed(() => tx.processRequestHeaders(head) ?? tx.processRequestBody());
     if (verdict) sendBlockedOnSocket(socket, verdict, tx.id);
     else {
       const body = Buffer.from(`This proxy does not tunnel CONNECT requests.\nRequest id: ${tx.id}\n`);
       socket.end(rawResponse(405, [['allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'], ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', tx.id], ['connection', 'close']], body));
     }
-    done(tx, head, req.socket.remoteAddress ?? '', verdict ? verdict.status : 405, engine.seconds);
+    finish(verdict ? verdict.status : 405);
   };
 
   return {
