@@ -35,10 +35,13 @@ export class RepeatMemo<V> {
   /** The answers themselves: a bounded table that forgets everything when full. */
   private readonly answers: BoundedMemo<string, V>;
   /**
-   * Per hash slot, the transaction that last saw a value hashing there. A collision only admits
-   * a value early; it never changes an answer (the table compares whole values).
+   * Per hash slot, the transaction that last saw a value hashing there, and the value's
+   * fingerprint (the hash's high 16 bits), so a one-off value that merely shares a slot with
+   * an earlier one is not taken for a repeat. Allocated on first use: most rules never ask.
    */
-  private readonly sightings: Uint8Array;
+  private sightings: Uint8Array | undefined;
+  private fingerprints: Uint16Array | undefined;
+  private readonly slots: number;
   private readonly mask: number;
   private readonly forgetAfter: number;
   private marks = 0;
@@ -46,10 +49,9 @@ export class RepeatMemo<V> {
   /** `capacity` answers at most; sightings are forgotten once an eighth of the slots is marked. */
   constructor(capacity: number) {
     this.answers = new BoundedMemo(capacity);
-    const slots = 1 << Math.max(10, Math.ceil(Math.log2(capacity * 8)));
-    this.sightings = new Uint8Array(slots);
-    this.mask = slots - 1;
-    this.forgetAfter = slots >>> 3;
+    this.slots = 1 << Math.min(16, Math.max(10, Math.ceil(Math.log2(capacity * 8))));
+    this.mask = this.slots - 1;
+    this.forgetAfter = this.slots >>> 3;
   }
 
   /** Answers held now. */
@@ -67,15 +69,20 @@ export class RepeatMemo<V> {
   }
 
   private seenEarlier(key: string): boolean {
-    const slot = hashKey(key) & this.mask;
-    const seenBy = this.sightings[slot] as number;
-    if (seenBy === currentWindow) return false;
-    if (seenBy !== 0) return true;
-    if (++this.marks > this.forgetAfter) {
-      this.sightings.fill(0);
+    const hash = hashKey(key);
+    const slot = hash & this.mask;
+    const print = hash >>> 16;
+    const sightings = (this.sightings ??= new Uint8Array(this.slots));
+    const fingerprints = (this.fingerprints ??= new Uint16Array(this.slots));
+    const seenBy = sightings[slot] as number;
+    // The same value (up to a 1 in 65,536 fingerprint collision, which only admits early) seen before.
+    if (seenBy !== 0 && fingerprints[slot] === print) return seenBy !== currentWindow;
+    if (seenBy === 0 && ++this.marks > this.forgetAfter) {
+      sightings.fill(0);
       this.marks = 1;
     }
-    this.sightings[slot] = currentWindow;
+    sightings[slot] = currentWindow;
+    fingerprints[slot] = print;
     return false;
   }
 }
