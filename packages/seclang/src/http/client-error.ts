@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import type { Waf } from '../engine/waf.js';
-import { rawResponse, type AuditRecord } from './inspect.js';
+import { auditRecord, rawResponse, textAnswer, type AuditRecord } from './inspect.js';
 import type { WafMetrics } from './metrics.js';
 
 /** The part of a request line kept in the audit record. */
@@ -35,14 +35,15 @@ export function createClientErrorHandler(waf: Waf, metrics: WafMetrics, audit?: 
     // Like Node's own handler: no answer over a response that has started (it would corrupt it).
     const inFlight = (socket as unknown as { _httpMessage?: ServerResponse })._httpMessage;
     if (!inFlight?.headersSent) {
-      const body = Buffer.from(`Request refused: malformed HTTP.\nRequest id: ${tx.id}\n`);
-      socket.write(rawResponse(status, [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', tx.id], ['connection', 'close']], body));
+      const answer = textAnswer(status, 'Request refused: malformed HTTP.', tx.id);
+      socket.write(rawResponse(answer.status, answer.headers, answer.body));
     }
     socket.destroy();
     metrics.request('rejected');
     if (!audit) return;
     const requestLine = requestLineOf(err.rawPacket);
-    const [method = '', uri = ''] = requestLine.split(' ');
-    audit({ time: new Date().toISOString(), id: tx.id, client: socket.remoteAddress ?? '', method: method.slice(0, 32), uri, status, mode: tx.mode, blocked: true, anomalyScore: 0, rules: [], rejected: { code, requestLine } });
+    const [method = '', uri = '', protocol = ''] = requestLine.split(' ');
+    const head = { method: method.slice(0, 32), uri, protocol, line: requestLine, headers: [] };
+    audit({ ...auditRecord(tx, head, socket.remoteAddress ?? '', status), blocked: true, rejected: { code, requestLine } });
   };
 }

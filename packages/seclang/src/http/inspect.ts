@@ -1,10 +1,11 @@
 /**
  * Node `http` glue shared by the proxy and the middlewares: a Transaction and a request head
  * from an IncomingMessage (raw header pairs, so repeated headers stay separate), an exchange's
- * bookkeeping (engine time, one report when it ends), reading a body, the block answer with its
- * request id (on a ServerResponse or a bare socket), and the audit record of a transaction.
+ * bookkeeping (engine time, one report when it ends), reading a body, the upstream silence
+ * timeout, the answers the WAF writes itself (block page, 502/504, plain text with the request
+ * id; on a ServerResponse or a bare socket), and the audit record of a transaction.
  */
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Interruption, MatchedRule, Transaction } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
@@ -15,25 +16,6 @@ export function headerPairs(raw: readonly string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
   return pairs;
-}
-
-/** Time spent in the engine for one exchange, summed over the phases it runs. */
-export class EngineTimer {
-  private nanos = 0n;
-
-  /** Runs `fn`, adding its duration. */
-  time<T>(fn: () => T): T {
-    const started = process.hrtime.bigint();
-    try {
-      return fn();
-    } finally {
-      this.nanos += process.hrtime.bigint() - started;
-    }
-  }
-
-  get seconds(): number {
-    return Number(this.nanos) / 1e9;
-  }
 }
 
 /** Told once per exchange how it ended, for metrics and the audit log. */
@@ -51,20 +33,28 @@ export interface Exchange {
 }
 
 export function startExchange(waf: Waf, req: IncomingMessage, done: ExchangeDone): Exchange {
-  const engine = new EngineTimer();
   const tx = transactionFor(waf, req);
   const head = requestHead(req);
   const client = req.socket.remoteAddress ?? '';
+  let engineNanos = 0n;
   let finished = false;
+  const timed = <T>(fn: () => T): T => {
+    const started = process.hrtime.bigint();
+    try {
+      return fn();
+    } finally {
+      engineNanos += process.hrtime.bigint() - started;
+    }
+  };
   return {
     tx,
     head,
-    timed: (fn) => engine.time(fn),
+    timed,
     finish(status) {
       if (finished) return;
       finished = true;
-      engine.time(() => tx.processLogging());
-      done(tx, head, client, status, engine.seconds);
+      timed(() => tx.processLogging());
+      done(tx, head, client, status, Number(engineNanos) / 1e9);
     },
     get finished() {
       return finished;
@@ -115,15 +105,49 @@ export function rawResponse(status: number, headers: readonly (readonly [string,
   return body ? Buffer.concat([head, body]) : head;
 }
 
-/** The text a blocked client reads. */
-export const blockedBody = (requestId: string): string => `Request blocked by Bulwark WAF.\nRequest id: ${requestId}\n`;
+/** A message the WAF answers with, and the request id that finds its audit line. */
+const withRequestId = (message: string, requestId: string): string => `${message}\nRequest id: ${requestId}\n`;
+const BLOCKED = 'Request blocked by Bulwark WAF.';
 
-/** What a block answers: a status, headers and body, or nothing at all for `drop`. */
-export function blockAnswer(interruption: Interruption, requestId: string): { status: number; headers: [string, string][]; body: Buffer } | undefined {
+/** The text a blocked client reads. */
+export const blockedBody = (requestId: string): string => withRequestId(BLOCKED, requestId);
+
+/** An answer the WAF writes itself: status, headers, body. */
+export interface Answer {
+  status: number;
+  headers: [string, string][];
+  body: Buffer;
+}
+
+/** A plain-text answer that ends with the request id; `close` adds `connection: close`. */
+export function textAnswer(status: number, message: string, requestId: string, close = true, extra: [string, string][] = []): Answer {
+  const body = Buffer.from(withRequestId(message, requestId));
+  const headers: [string, string][] = [...extra, ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', requestId]];
+  if (close) headers.push(['connection', 'close']);
+  return { status, headers, body };
+}
+
+/** The answer to an upstream that failed: 504 when it stayed silent past the timeout, else 502. */
+export const upstreamFailureAnswer = (timedOut: boolean, requestId: string, close: boolean): Answer => textAnswer(timedOut ? 504 : 502, timedOut ? 'Upstream timed out.' : 'Upstream unavailable.', requestId, close);
+
+/**
+ * Fails an upstream request that stays silent for `ms` (like nginx's proxy_read_timeout); the
+ * returned function tells, once the request has failed, whether that was the reason.
+ */
+export function failWhenSilent(upstreamReq: ClientRequest, ms: number): () => boolean {
+  let timedOut = false;
+  upstreamReq.setTimeout(ms, () => {
+    timedOut = true;
+    upstreamReq.destroy(new Error('upstream timed out'));
+  });
+  return () => timedOut;
+}
+
+/** What a block answers, or nothing at all for `drop`. */
+export function blockAnswer(interruption: Interruption, requestId: string): Answer | undefined {
   if (interruption.action === 'drop') return undefined;
   if (interruption.action === 'redirect' && interruption.redirect) return { status: interruption.status, headers: [['location', interruption.redirect], ['x-request-id', requestId], ['content-length', '0']], body: Buffer.alloc(0) };
-  const body = Buffer.from(blockedBody(requestId));
-  return { status: interruption.status, headers: [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', requestId], ['connection', 'close']], body };
+  return textAnswer(interruption.status, BLOCKED, requestId);
 }
 
 export function sendBlocked(res: ServerResponse, interruption: Interruption, requestId: string): void {

@@ -12,7 +12,7 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Waf } from '../engine/waf.js';
-import { auditRecord, hasRequestBody, headerPairs, readBody, sendBlocked, startExchange, type AuditRecord, type ExchangeDone } from './inspect.js';
+import { auditRecord, failWhenSilent, hasRequestBody, headerPairs, readBody, sendBlocked, startExchange, upstreamFailureAnswer, type AuditRecord, type ExchangeDone } from './inspect.js';
 import { forwardHeaders } from './forward-headers.js';
 import { WafMetrics } from './metrics.js';
 import { createUpgradeHandler, isWebSocketUpgrade, replayAsPlainRequest } from './upgrade.js';
@@ -77,24 +77,18 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     else if (req.headers['content-length']) headers.push(['content-length', req.headers['content-length']]);
     else if (req.headers['transfer-encoding']) headers.push(['transfer-encoding', 'chunked']);
     const upstreamReq = httpRequest({ protocol: options.upstream.protocol, hostname: options.upstream.hostname, port: options.upstream.port, method: req.method, path: req.url, headers: headers.flat(), agent });
-    let timedOut = false;
+    const timedOut = failWhenSilent(upstreamReq, options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS);
     /** The upstream failed (refused, reset, cut off mid-body, or silent past the timeout): 502 / 504, or a cut connection once the answer has started. */
     const upstreamFailed = (): void => {
       if (exchange.finished) return; // a failure can be reported by the request and by the response
       metrics.upstreamError();
-      const status = timedOut ? 504 : 502;
+      const answer = upstreamFailureAnswer(timedOut(), tx.id, false);
       if (!res.headersSent) {
-        const body = `${timedOut ? 'Upstream timed out.' : 'Upstream unavailable.'}\nRequest id: ${tx.id}\n`;
-        res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': tx.id });
-        res.end(body);
+        res.writeHead(answer.status, answer.headers.flat());
+        res.end(answer.body);
       } else res.destroy();
-      finish(status);
+      finish(answer.status);
     };
-    // Like nginx's proxy_read_timeout: the longest the upstream may stay silent.
-    upstreamReq.setTimeout(options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS, () => {
-      timedOut = true;
-      upstreamReq.destroy(new Error('upstream timed out'));
-    });
     upstreamReq.on('error', upstreamFailed);
     upstreamReq.on('response', (upstreamRes) => {
       (async () => {

@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { Interruption } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
 import { forwardHeaders } from './forward-headers.js';
-import { headerPairs, rawResponse, readBody, sendBlockedOnSocket, startExchange, type ExchangeDone } from './inspect.js';
+import { failWhenSilent, headerPairs, rawResponse, readBody, sendBlockedOnSocket, startExchange, textAnswer, upstreamFailureAnswer, type ExchangeDone } from './inspect.js';
 
 /** The one upgrade that is tunnelled. */
 const WEBSOCKET = /^\s*websocket\s*$/i;
@@ -72,18 +72,13 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
 
     const extra = { 'x-request-id': tx.id, 'x-forwarded-for': client, 'x-forwarded-proto': 'http' };
     const upstreamReq = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, extra, true).flat(), agent: false });
-    let timedOut = false;
-    upstreamReq.setTimeout(upstreamTimeoutMs, () => {
-      timedOut = true;
-      upstreamReq.destroy(new Error('upstream timed out'));
-    });
+    const timedOut = failWhenSilent(upstreamReq, upstreamTimeoutMs);
     upstreamReq.on('error', () => {
       if (exchange.finished) return;
       upstreamError();
-      const status = timedOut ? 504 : 502;
-      const body = Buffer.from(`${timedOut ? 'Upstream timed out.' : 'Upstream unavailable.'}\nRequest id: ${tx.id}\n`);
-      if (!socket.destroyed) socket.end(rawResponse(status, [['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', tx.id], ['connection', 'close']], body));
-      finish(status);
+      const answer = upstreamFailureAnswer(timedOut(), tx.id, true);
+      if (!socket.destroyed) socket.end(rawResponse(answer.status, answer.headers, answer.body));
+      finish(answer.status);
     });
     upstreamReq.on('upgrade', (res: IncomingMessage, upstreamSocket: Socket, upstreamHead: Buffer) => {
       const headers = headerPairs(res.rawHeaders);
@@ -154,8 +149,8 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
     const verdict = timed(() => tx.processRequestHeaders(head) ?? tx.processRequestBody());
     if (verdict) sendBlockedOnSocket(socket, verdict, tx.id);
     else {
-      const body = Buffer.from(`This proxy does not tunnel CONNECT requests.\nRequest id: ${tx.id}\n`);
-      socket.end(rawResponse(405, [['allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'], ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['x-request-id', tx.id], ['connection', 'close']], body));
+      const answer = textAnswer(405, 'This proxy does not tunnel CONNECT requests.', tx.id, true, [['allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS']]);
+      socket.end(rawResponse(answer.status, answer.headers, answer.body));
     }
     finish(verdict ? verdict.status : 405);
   };
