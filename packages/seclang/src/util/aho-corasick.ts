@@ -11,11 +11,18 @@ export interface AcHit {
   end: number;
 }
 
-const ALPHABET = 256;
+const BYTES = 256;
 
 export class AhoCorasick {
-  /** goto function as a dense table: state * 256 + byte → next state (complete DFA). */
+  /**
+   * Complete DFA over byte classes (the bytes the patterns use, plus one class for every other
+   * byte): `delta[row + byteClass[b]]` is the next state's row (state * width), stored as
+   * `-row - 1` when that state ends a pattern, so a scan tests one signed load per input byte.
+   * CRS's word lists use 40–70 distinct bytes, so the table is a quarter of a 256-wide one or less.
+   */
   private readonly delta: Int32Array;
+  private readonly byteClass: Uint8Array;
+  private readonly width: number;
   /** Patterns ending at each state (including through dictionary suffix links). */
   private readonly outputs: number[][];
   readonly patternLengths: readonly number[];
@@ -29,52 +36,76 @@ export class AhoCorasick {
     private readonly caseInsensitive = false,
   ) {
     this.patternLengths = patterns.map((p) => p.length);
+    this.byteClass = this.classesOf(patterns);
+    const width = Math.max(...this.byteClass) + 1;
+    this.width = width;
+
     const children: Map<number, number>[] = [new Map()];
     const outputs: number[][] = [[]];
     patterns.forEach((pattern, index) => {
       if (pattern.length === 0) return;
       let state = 0;
-      for (const raw of pattern) {
-        const b = this.fold(raw);
-        const next = (children[state] as Map<number, number>).get(b);
+      for (const b of pattern) {
+        const c = this.byteClass[b] as number;
+        const next = (children[state] as Map<number, number>).get(c);
         if (next !== undefined) state = next;
         else {
           children.push(new Map());
           outputs.push([]);
-          (children[state] as Map<number, number>).set(b, children.length - 1);
+          (children[state] as Map<number, number>).set(c, children.length - 1);
           state = children.length - 1;
         }
       }
       (outputs[state] as number[]).push(index);
     });
+
+    // Breadth-first: failure links, dictionary outputs, and the full transition table (in states).
     const count = children.length;
-    const delta = new Int32Array(count * ALPHABET);
+    const next = new Int32Array(count * width);
     const fail = new Int32Array(count);
     const queue: number[] = [];
-    for (let b = 0; b < ALPHABET; b++) {
-      const child = (children[0] as Map<number, number>).get(b);
-      delta[b] = child ?? 0;
-      if (child !== undefined) queue.push(child);
+    for (const [c, child] of children[0] as Map<number, number>) {
+      next[c] = child;
+      queue.push(child);
     }
     for (let head = 0; head < queue.length; head++) {
       const state = queue[head] as number;
       const f = fail[state] as number;
       (outputs[state] as number[]).push(...(outputs[f] as number[]));
-      for (let b = 0; b < ALPHABET; b++) {
-        const child = (children[state] as Map<number, number>).get(b);
+      const own = children[state] as Map<number, number>;
+      for (let c = 0; c < width; c++) {
+        const child = own.get(c);
         if (child !== undefined) {
-          fail[child] = delta[f * ALPHABET + b] as number;
-          delta[state * ALPHABET + b] = child;
+          fail[child] = next[f * width + c] as number;
+          next[state * width + c] = child;
           queue.push(child);
-        } else delta[state * ALPHABET + b] = delta[f * ALPHABET + b] as number;
+        } else next[state * width + c] = next[f * width + c] as number;
       }
     }
-    if (caseInsensitive) {
-      // Route upper-case input bytes through their lower-case transitions.
-      for (let s = 0; s < count; s++) for (let b = 65; b <= 90; b++) delta[s * ALPHABET + b] = delta[s * ALPHABET + b + 32] as number;
+    // Rows instead of state numbers, negative where the target state ends a pattern.
+    for (let i = 0; i < next.length; i++) {
+      const target = next[i] as number;
+      const row = target * width;
+      next[i] = (outputs[target] as number[]).length > 0 ? -row - 1 : row;
     }
-    this.delta = delta;
+    this.delta = next;
     this.outputs = outputs;
+  }
+
+  /** Byte → class: 1.. for each distinct (folded) byte the patterns use, 0 for all others. */
+  private classesOf(patterns: readonly Uint8Array[]): Uint8Array {
+    const used = new Uint8Array(BYTES);
+    for (const pattern of patterns) for (const b of pattern) used[this.fold(b)] = 1;
+    const byteClass = new Uint8Array(BYTES);
+    const distinct = used.reduce((n, u) => n + u, 0);
+    if (distinct === BYTES) {
+      for (let b = 0; b < BYTES; b++) byteClass[b] = b; // every byte in use: no byte is "other"
+    } else {
+      let classes = 0;
+      for (let b = 0; b < BYTES; b++) if (used[b]) byteClass[b] = ++classes;
+    }
+    if (this.caseInsensitive) for (let b = 65; b <= 90; b++) byteClass[b] = byteClass[b + 32] as number;
+    return byteClass;
   }
 
   private fold(b: number): number {
@@ -83,15 +114,16 @@ export class AhoCorasick {
 
   /** Calls `onHit` for every occurrence; return true from it to stop early. */
   scan(input: Uint8Array, onHit: (hit: AcHit) => boolean | void, from = 0, to = input.length): void {
-    const delta = this.delta;
-    const outputs = this.outputs;
-    let state = 0;
+    const { delta, byteClass, width, outputs } = this;
+    let row = 0;
     for (let i = from; i < to; i++) {
-      state = delta[state * ALPHABET + (input[i] as number)] as number;
-      const out = outputs[state] as number[];
-      if (out.length > 0) {
-        for (const pattern of out) if (onHit({ pattern, end: i + 1 }) === true) return;
+      const step = delta[row + (byteClass[input[i] as number] as number)] as number;
+      if (step >= 0) {
+        row = step;
+        continue;
       }
+      row = -step - 1;
+      for (const pattern of outputs[row / width] as number[]) if (onHit({ pattern, end: i + 1 }) === true) return;
     }
   }
 
@@ -100,13 +132,12 @@ export class AhoCorasick {
    * request data), without copying it into a buffer; undefined when none.
    */
   firstInByteString(text: string): AcHit | undefined {
-    const delta = this.delta;
-    const outputs = this.outputs;
-    let state = 0;
+    const { delta, byteClass, width } = this;
+    let row = 0;
     for (let i = 0; i < text.length; i++) {
-      state = delta[state * ALPHABET + (text.charCodeAt(i) & 0xff)] as number;
-      const out = outputs[state] as number[];
-      if (out.length > 0) return { pattern: out[0] as number, end: i + 1 };
+      const step = delta[row + (byteClass[text.charCodeAt(i) & 0xff] as number)] as number;
+      if (step >= 0) row = step;
+      else return { pattern: (this.outputs[(-step - 1) / width] as number[])[0] as number, end: i + 1 };
     }
     return undefined;
   }
