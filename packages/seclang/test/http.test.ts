@@ -47,6 +47,11 @@ function upstreamServer(sockets: Set<unknown>): Server {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      if (req.url === '/headers') {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'set-by-the-app' });
+        res.end(JSON.stringify(req.rawHeaders));
+        return;
+      }
       if (req.url === '/leak') {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('here is SECRET-LEAK\n');
@@ -90,6 +95,23 @@ describe('reverse proxy', () => {
     expect(r.headers['x-upstream-rid']).toMatch(/\S/);
     for (let i = 0; i < 10; i++) expect((await send(proxyPort, `/page/${i}`)).body.toString()).toBe(`GET /page/${i}`);
     expect(sockets.size).toBeLessThan(5);
+  });
+
+  it('passes forwarding headers on as nginx does and drops hop-by-hop ones', async () => {
+    const r = await send(proxyPort, '/headers', { headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-request-id': 'spoofed', connection: 'keep-alive, x-hop-secret', 'x-hop-secret': 'not for the app', 'x-kept': 'yes' } });
+    const raw = JSON.parse(r.body.toString()) as string[];
+    const received = (name: string): string[] => raw.filter((_, i) => i % 2 === 1 && raw[i - 1]?.toLowerCase() === name);
+    expect(received('x-forwarded-for')).toEqual(['203.0.113.7, 127.0.0.1']);
+    expect(received('x-forwarded-proto')).toEqual(['https']);
+    expect(received('x-request-id')).toEqual([String(r.headers['x-request-id'])]);
+    expect(received('x-request-id')).not.toEqual(['spoofed']);
+    expect(received('x-hop-secret')).toEqual([]);
+    expect(received('x-kept')).toEqual(['yes']);
+    // The response carries the WAF's id once (the app's own is replaced: the WAF's finds the audit line).
+    expect(r.headers['x-request-id']).toMatch(/^[0-9a-z]+-/);
+    const plain = JSON.parse((await send(proxyPort, '/headers')).body.toString()) as string[];
+    expect(plain[plain.findIndex((h) => h.toLowerCase() === 'x-forwarded-for') + 1]).toBe('127.0.0.1');
+    expect(plain[plain.findIndex((h) => h.toLowerCase() === 'x-forwarded-proto') + 1]).toBe('http');
   });
 
   it('blocks an attack with 403 and a request id the audit line carries', async () => {

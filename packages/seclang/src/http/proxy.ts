@@ -13,7 +13,7 @@ import { createServer, request as httpRequest, Agent, type IncomingMessage, type
 import type { Duplex } from 'node:stream';
 import type { Waf } from '../engine/waf.js';
 import { auditRecord, failWhenSilent, hasRequestBody, headerPairs, readBody, sendBlocked, startExchange, upstreamFailureAnswer, type AuditRecord, type ExchangeDone } from './inspect.js';
-import { forwardHeaders } from './forward-headers.js';
+import { forwardHeaders, proxyRequestHeaders } from './forward-headers.js';
 import { WafMetrics } from './metrics.js';
 import { createUpgradeHandler, isWebSocketUpgrade, replayAsPlainRequest } from './upgrade.js';
 import { createClientErrorHandler } from './client-error.js';
@@ -55,7 +55,6 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const exchange = startExchange(waf, req, record);
     const { tx, head, timed, finish } = exchange;
-    const client = req.socket.remoteAddress ?? '';
     const block = (): void => {
       const interruption = tx.interruption;
       if (!interruption) return;
@@ -71,8 +70,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
       if (timed(() => tx.processRequestBody(body))) return block();
     } else if (timed(() => tx.processRequestBody())) return block();
 
-    const extra: Record<string, string> = { 'x-request-id': tx.id, 'x-forwarded-for': client, 'x-forwarded-proto': 'http' };
-    const headers = forwardHeaders(req.rawHeaders, extra);
+    const headers = forwardHeaders(req.rawHeaders, proxyRequestHeaders(req, tx.id));
     if (body) headers.push(['content-length', String(body.length)]);
     else if (req.headers['content-length']) headers.push(['content-length', req.headers['content-length']]);
     else if (req.headers['transfer-encoding']) headers.push(['transfer-encoding', 'chunked']);

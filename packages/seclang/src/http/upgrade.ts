@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Interruption } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
-import { forwardHeaders } from './forward-headers.js';
+import { forwardHeaders, proxyRequestHeaders } from './forward-headers.js';
 import { failWhenSilent, headerPairs, rawResponse, readBody, sendBlockedOnSocket, startExchange, textAnswer, upstreamFailureAnswer, type ExchangeDone } from './inspect.js';
 
 /** The one upgrade that is tunnelled. */
@@ -60,7 +60,6 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
   const handle = (req: IncomingMessage, socket: Duplex, clientHead: Buffer): void => {
     const exchange = startExchange(waf, req, done);
     const { tx, head, timed, finish } = exchange;
-    const client = req.socket.remoteAddress ?? '';
     const block = (interruption: Interruption): void => {
       sendBlockedOnSocket(socket, interruption, tx.id);
       finish(interruption.status);
@@ -70,8 +69,7 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
     const requestVerdict = timed(() => tx.processRequestHeaders(head) ?? tx.processRequestBody());
     if (requestVerdict) return block(requestVerdict);
 
-    const extra = { 'x-request-id': tx.id, 'x-forwarded-for': client, 'x-forwarded-proto': 'http' };
-    const upstreamReq = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, extra, true).flat(), agent: false });
+    const upstreamReq = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, proxyRequestHeaders(req, tx.id), true).flat(), agent: false });
     const timedOut = failWhenSilent(upstreamReq, upstreamTimeoutMs);
     upstreamReq.on('error', () => {
       if (exchange.finished) return;
@@ -92,7 +90,7 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
         return finish(101);
       }
       upstreamSocket.setTimeout(0); // a WebSocket may stay quiet for as long as its peers like
-      socket.write(rawResponse(101, [...headers, ['x-request-id', tx.id]]));
+      socket.write(rawResponse(101, forwardHeaders(res.rawHeaders, { 'x-request-id': tx.id }, true)));
       if (upstreamHead.length) socket.write(upstreamHead);
       if (clientHead.length) upstreamSocket.write(clientHead);
       joined.add(socket);
