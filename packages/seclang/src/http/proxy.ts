@@ -9,7 +9,7 @@
  * (`client-error.ts`), each flagged exchange is one JSON audit line, and Prometheus metrics are
  * served on their own listener.
  */
-import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Waf } from '../engine/waf.js';
 import { auditRecord, failWhenSilent, hasRequestBody, headerPairs, readBody, sendBlocked, startExchange, upstreamFailureAnswer, type AuditRecord, type ExchangeDone } from './inspect.js';
@@ -17,15 +17,20 @@ import { forwardHeaders, proxyRequestHeaders } from './forward-headers.js';
 import { WafMetrics } from './metrics.js';
 import { createUpgradeHandler, isWebSocketUpgrade, replayAsPlainRequest } from './upgrade.js';
 import { createClientErrorHandler } from './client-error.js';
+import { connectUpstream, type UpstreamTls } from './upstream.js';
 
 export interface ProxyOptions {
+  /** The app: http:// or https:// (its certificate checked against the system's CAs or `upstreamTls.ca`). */
   upstream: URL;
+  upstreamTls?: UpstreamTls;
   /** Called with each audit record of a transaction that logged a rule (or every one with `auditAll`). */
   audit?: (record: AuditRecord) => void;
   auditAll?: boolean;
   metrics?: WafMetrics;
   /** Upstream keep-alive pool size. */
   maxSockets?: number;
+  /** Told why an upstream request failed (refused, TLS, reset, timeout): the 502/504 a client gets does not say. */
+  onUpstreamError?: (error: Error) => void;
   /** How long the upstream may stay silent before the request fails with 504 (default 60 s). */
   upstreamTimeoutMs?: number;
 }
@@ -39,7 +44,7 @@ export interface WafProxy {
 }
 
 export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 });
+  const upstream = connectUpstream(options.upstream, options.maxSockets ?? 256, options.upstreamTls);
   const metrics = options.metrics ?? new WafMetrics();
   const settings = waf.rules.settings;
   /** Metrics and the audit line of a finished exchange. */
@@ -50,7 +55,11 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     metrics.inspection(engineSeconds);
     if (options.audit && (options.auditAll || logged.length > 0 || tx.interruption)) options.audit(auditRecord(tx, head, client, status));
   };
-  const upgrades = createUpgradeHandler(waf, options.upstream, record, () => metrics.upstreamError(), options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS);
+  const upstreamError = (error: unknown): void => {
+    metrics.upstreamError();
+    if (error instanceof Error) options.onUpstreamError?.(error);
+  };
+  const upgrades = createUpgradeHandler(waf, upstream, record, upstreamError, options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const exchange = startExchange(waf, req, record);
@@ -74,12 +83,12 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     if (body) headers.push(['content-length', String(body.length)]);
     else if (req.headers['content-length']) headers.push(['content-length', req.headers['content-length']]);
     else if (req.headers['transfer-encoding']) headers.push(['transfer-encoding', 'chunked']);
-    const upstreamReq = httpRequest({ protocol: options.upstream.protocol, hostname: options.upstream.hostname, port: options.upstream.port, method: req.method, path: req.url, headers: headers.flat(), agent });
+    const upstreamReq = upstream.request({ method: req.method, path: req.url, headers: headers.flat() }, true);
     const timedOut = failWhenSilent(upstreamReq, options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS);
     /** The upstream failed (refused, reset, cut off mid-body, or silent past the timeout): 502 / 504, or a cut connection once the answer has started. */
-    const upstreamFailed = (): void => {
+    const upstreamFailed = (error: unknown): void => {
       if (exchange.finished) return; // a failure can be reported by the request and by the response
-      metrics.upstreamError();
+      upstreamError(error);
       const answer = upstreamFailureAnswer(timedOut(), tx.id, false);
       if (!res.headersSent) {
         res.writeHead(answer.status, answer.headers.flat());
@@ -137,7 +146,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     metrics,
     close: () =>
       new Promise<void>((resolve) => {
-        agent.destroy();
+        upstream.close();
         upgrades.closeAll();
         server.close(() => resolve());
         server.closeAllConnections();

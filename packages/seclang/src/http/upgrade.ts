@@ -6,12 +6,13 @@
  * the smuggling route past a proxy) is replayed to the server as a plain request. CONNECT: a
  * reverse proxy tunnels nothing, so it is inspected, logged, and answered 405.
  */
-import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Interruption } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
 import { forwardHeaders, proxyRequestHeaders } from './forward-headers.js';
+import type { Upstream } from './upstream.js';
 import { failWhenSilent, headerPairs, rawResponse, readBody, sendBlockedOnSocket, startExchange, textAnswer, upstreamFailureAnswer, type ExchangeDone } from './inspect.js';
 
 /** The one upgrade that is tunnelled. */
@@ -54,7 +55,7 @@ export function replayAsPlainRequest(server: Server, req: IncomingMessage, socke
   server.emit('connection', socket);
 }
 
-export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone, upstreamError: () => void, upstreamTimeoutMs: number): UpgradeHandler {
+export function createUpgradeHandler(waf: Waf, upstream: Upstream, done: ExchangeDone, upstreamError: (error: unknown) => void, upstreamTimeoutMs: number): UpgradeHandler {
   const joined = new Set<Duplex>();
 
   const handle = (req: IncomingMessage, socket: Duplex, clientHead: Buffer): void => {
@@ -69,11 +70,11 @@ export function createUpgradeHandler(waf: Waf, upstream: URL, done: ExchangeDone
     const requestVerdict = timed(() => tx.processRequestHeaders(head) ?? tx.processRequestBody());
     if (requestVerdict) return block(requestVerdict);
 
-    const upstreamReq = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, proxyRequestHeaders(req, tx.id), true).flat(), agent: false });
+    const upstreamReq = upstream.request({ method: req.method, path: req.url, headers: forwardHeaders(req.rawHeaders, proxyRequestHeaders(req, tx.id), true).flat() }, false);
     const timedOut = failWhenSilent(upstreamReq, upstreamTimeoutMs);
-    upstreamReq.on('error', () => {
+    upstreamReq.on('error', (error) => {
       if (exchange.finished) return;
-      upstreamError();
+      upstreamError(error);
       const answer = upstreamFailureAnswer(timedOut(), tx.id, true);
       if (!socket.destroyed) socket.end(rawResponse(answer.status, answer.headers, answer.body));
       finish(answer.status);
