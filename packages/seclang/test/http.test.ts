@@ -136,6 +136,14 @@ describe('reverse proxy', () => {
     expect(text).toMatch(/bulwark_waf_requests_total\{outcome="blocked"\} 3/);
     expect(text).toMatch(/bulwark_waf_rule_matches_total\{rule_id="1001"\} 2/);
     expect(text).toMatch(/bulwark_waf_inspection_seconds_count \d+/);
+    // Garbage enough for young collections; their pauses are reported once observed (asynchronously).
+    let kept = 0;
+    for (let i = 0; i < 2_000_000; i++) kept += { i, s: `v${i}` }.s.length;
+    expect(kept).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 50));
+    const after = (await send(metricsPort, '/metrics')).body.toString();
+    expect(Number(/bulwark_waf_gc_pause_seconds_count\{kind="minor"\} (\d+)/.exec(after)?.[1])).toBeGreaterThan(0);
+    expect(after).toMatch(/bulwark_waf_gc_pause_seconds_bucket\{kind="minor",le="\+Inf"\} \d+/);
   });
 
   it('answers 502 with a request id when the upstream is down', async () => {

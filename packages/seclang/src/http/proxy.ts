@@ -46,6 +46,7 @@ export interface WafProxy {
 export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
   const upstream = connectUpstream(options.upstream, options.maxSockets ?? 256, options.upstreamTls);
   const metrics = options.metrics ?? new WafMetrics();
+  metrics.observeGc();
   const settings = waf.rules.settings;
   /** Metrics and the audit line of a finished exchange. */
   const record: ExchangeDone = (tx, head, client, status, engineSeconds) => {
@@ -147,6 +148,7 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
     close: () =>
       new Promise<void>((resolve) => {
         upstream.close();
+        metrics.stopObservingGc();
         upgrades.closeAll();
         server.close(() => resolve());
         server.closeAllConnections();
