@@ -53,6 +53,7 @@ export class WafMetrics {
   private readonly inspectionTime = new Histogram(INSPECTION_BUCKETS);
   private readonly gcPauses = new Map<GcKind, Histogram>();
   private gcObserver: PerformanceObserver | undefined;
+  private gcObservers = 0;
 
   /** `rejected`: refused by Node's HTTP parser before any rule ran. */
   request(outcome: 'passed' | 'blocked' | 'detected' | 'rejected'): void {
@@ -72,9 +73,9 @@ export class WafMetrics {
     this.inspectionTime.observe(seconds);
   }
 
-  /** Starts recording this process's collection pauses (until `stopObservingGc`). */
+  /** Starts recording this process's collection pauses; each call wants one `stopObservingGc` (proxies may share the metrics). */
   observeGc(): void {
-    if (this.gcObserver) return;
+    if (this.gcObservers++ > 0) return;
     this.gcObserver = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) this.gcPause(entry);
     });
@@ -82,6 +83,7 @@ export class WafMetrics {
   }
 
   stopObservingGc(): void {
+    if (this.gcObservers === 0 || --this.gcObservers > 0) return;
     this.gcObserver?.disconnect();
     this.gcObserver = undefined;
   }
