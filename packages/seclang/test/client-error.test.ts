@@ -3,12 +3,11 @@
  * with a request id, never forwarded, counted in the metrics, and written to the audit log with
  * the parser's reason and the request line.
  */
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Waf, createWafProxy, type AuditRecord } from '../src/index.js';
-
-const listen = (server: Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+import type { AuditRecord } from '../src/index.js';
+import { proxyInFront, type ProxiedUpstream } from './support/loopback.js';
 
 /** Sends raw bytes and resolves with everything the server wrote before closing. */
 function exchange(port: number, bytes: string | Buffer): Promise<string> {
@@ -28,18 +27,14 @@ describe('requests the HTTP parser refuses', () => {
     res.end('upstream');
   });
   const audit: AuditRecord[] = [];
-  let proxy: ReturnType<typeof createWafProxy>;
+  let proxied: ProxiedUpstream;
   let port = 0;
 
   beforeAll(async () => {
-    const upstreamPort = await listen(upstream);
-    proxy = createWafProxy(Waf.fromText('SecRuleEngine On'), { upstream: new URL(`http://127.0.0.1:${upstreamPort}`), audit: (r) => audit.push(r) });
-    port = await listen(proxy.server);
+    proxied = await proxyInFront(upstream, 'SecRuleEngine On', { audit: (r) => audit.push(r) });
+    port = proxied.port;
   });
-  afterAll(async () => {
-    await proxy.close();
-    await new Promise<void>((r) => upstream.close(() => r()));
-  });
+  afterAll(() => proxied.close());
 
   it('an unknown method: 400 with a request id and an audit line naming the reason', async () => {
     const out = await exchange(port, 'FOO /admin HTTP/1.1\r\nHost: localhost\r\n\r\n');
@@ -65,6 +60,6 @@ describe('requests the HTTP parser refuses', () => {
   });
 
   it('counts refusals in the metrics', () => {
-    expect(proxy.metrics.render()).toContain('bulwark_waf_requests_total{outcome="rejected"} 3');
+    expect(proxied.proxy.metrics.render()).toContain('bulwark_waf_requests_total{outcome="rejected"} 3');
   });
 });

@@ -9,6 +9,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Waf, createMetricsServer, createWafProxy, wafExpress, wafFastify, wafRequestListener, type AuditRecord } from '../src/index.js';
+import { listen } from './support/loopback.js';
 
 const RULES = `SecRuleEngine On
 SecRequestBodyAccess On
@@ -37,7 +38,6 @@ function send(port: number, path: string, init: { method?: string; headers?: Rec
   });
 }
 
-const listen = (server: Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 const close = (server: Server): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
 
 /** Upstream: echoes method, path and a SHA-free byte count + the body; /leak returns a secret. */

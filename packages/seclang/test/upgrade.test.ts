@@ -8,10 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Waf, createWafProxy, wafUpgradeListener, type AuditRecord } from '../src/index.js';
+import { listen } from './support/loopback.js';
 
 const RULES = `SecRuleEngine On
 SecRequestBodyAccess On
@@ -49,7 +50,6 @@ function upstreamServer(seen: string[], openSockets: Set<Duplex>): Server {
   return server;
 }
 
-const listen = (server: Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
 type Handshake = { kind: 'upgraded'; res: IncomingMessage; socket: Socket } | { kind: 'response'; res: IncomingMessage; body: string };
 

@@ -4,12 +4,10 @@
  * with a request id, or a cut connection once the answer has started, and the proxy keeps
  * serving the next requests.
  */
-import { request, type Server } from 'node:http';
-import { createServer, type AddressInfo, type Server as NetServer } from 'node:net';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Waf, createWafProxy } from '../src/index.js';
-
-const listen = (server: Server | NetServer): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+import { proxyInFront, type ProxiedUpstream } from './support/loopback.js';
 
 /** The status, or 'cut' when the connection ended before the answer was whole. */
 function get(port: number, path: string): Promise<{ status: number | 'cut'; requestId: string }> {
@@ -39,19 +37,14 @@ describe('upstream failures', () => {
       socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n');
     }),
   );
-  let proxy: ReturnType<typeof createWafProxy>;
+  let proxied: ProxiedUpstream;
   let port = 0;
 
   beforeAll(async () => {
-    const upstreamPort = await listen(upstream);
-    const waf = Waf.fromText('SecRuleEngine On\nSecResponseBodyAccess On\nSecResponseBodyMimeType text/plain');
-    proxy = createWafProxy(waf, { upstream: new URL(`http://127.0.0.1:${upstreamPort}`), upstreamTimeoutMs: 300 });
-    port = await listen(proxy.server);
+    proxied = await proxyInFront(upstream, 'SecRuleEngine On\nSecResponseBodyAccess On\nSecResponseBodyMimeType text/plain', { upstreamTimeoutMs: 300 });
+    port = proxied.port;
   });
-  afterAll(async () => {
-    await proxy.close();
-    await new Promise<void>((r) => upstream.close(() => r()));
-  });
+  afterAll(() => proxied.close());
 
   it('an inspected body cut off mid-way is a 502 with a request id, and the proxy serves on', async () => {
     const cut = await get(port, '/cut-inspected');
@@ -73,7 +66,7 @@ describe('upstream failures', () => {
   });
 
   it('counts each failure once', () => {
-    expect(proxy.metrics.render()).toContain('bulwark_waf_upstream_errors_total 3');
+    expect(proxied.proxy.metrics.render()).toContain('bulwark_waf_upstream_errors_total 3');
   });
 });
 

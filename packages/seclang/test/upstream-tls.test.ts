@@ -7,16 +7,16 @@
 import { readFileSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Waf, createWafProxy } from '../src/index.js';
+import { listen } from './support/loopback.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`fixtures/tls/${name}`, import.meta.url), 'utf8');
 const CERT = fixture('upstream.crt');
 const RULES = 'SecRuleEngine On\nSecRule ARGS "@contains attack" "id:1001,phase:2,deny,status:403,log"';
 
-const listen = (server: Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
 function get(port: number, path: string): Promise<{ status: number; body: string; requestId: string }> {
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import type { Waf } from '../engine/waf.js';
-import { auditRecord, rawResponse, textAnswer, type AuditRecord } from './inspect.js';
+import { auditRecord, rawResponse, textAnswer, transactionForSocket, type AuditRecord } from './inspect.js';
 import type { WafMetrics } from './metrics.js';
 
 /** The part of a request line kept in the audit record. */
@@ -30,7 +30,7 @@ export function createClientErrorHandler(waf: Waf, metrics: WafMetrics, audit?: 
       socket.destroy();
       return;
     }
-    const tx = waf.newTransaction({ remoteAddr: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, serverPort: socket.localPort ?? 0 });
+    const tx = transactionForSocket(waf, socket);
     const status = statusFor(code);
     // Like Node's own handler: no answer over a response that has started (it would corrupt it).
     const inFlight = (socket as unknown as { _httpMessage?: ServerResponse })._httpMessage;

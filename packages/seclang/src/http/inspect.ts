@@ -6,6 +6,7 @@
  * id; on a ServerResponse or a bare socket), and the audit record of a transaction.
  */
 import { STATUS_CODES, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Interruption, MatchedRule, Transaction } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
@@ -103,7 +104,12 @@ export function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 /** A Transaction for a request, with the connection's addresses. */
 export function transactionFor(waf: Waf, req: IncomingMessage): Transaction {
-  return waf.newTransaction({ remoteAddr: req.socket.remoteAddress ?? '', remotePort: req.socket.remotePort ?? 0, serverPort: req.socket.localPort ?? 0 });
+  return transactionForSocket(waf, req.socket);
+}
+
+/** A Transaction for what arrived on a connection (also when no request could be parsed). */
+export function transactionForSocket(waf: Waf, socket: Socket): Transaction {
+  return waf.newTransaction({ remoteAddr: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, serverPort: socket.localPort ?? 0 });
 }
 
 /** Whether the request carries a body, whatever its method (a GET with one is inspected too). */

@@ -113,7 +113,7 @@ export class WafMetrics {
       ...this.inspectionTime.lines('bulwark_waf_inspection_seconds'),
       '# HELP bulwark_waf_gc_pause_seconds Garbage-collection pauses of the WAF process, by kind (minor = scavenge).',
       '# TYPE bulwark_waf_gc_pause_seconds histogram',
-      ...(['minor', 'major', 'incremental', 'weakcb'] as const).flatMap((kind) => this.gcPauses.get(kind)?.lines('bulwark_waf_gc_pause_seconds', `kind="${kind}"`) ?? []),
+      ...Object.values(GC_KINDS).flatMap((kind) => this.gcPauses.get(kind)?.lines('bulwark_waf_gc_pause_seconds', `kind="${kind}"`) ?? []),
     ];
     return `${lines.join('\n')}\n`;
   }

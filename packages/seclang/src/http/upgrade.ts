@@ -18,7 +18,6 @@ import { failWhenSilent, headerPairs, rawResponse, readBody, sendBlockedOnSocket
 /** The one upgrade that is tunnelled. */
 const WEBSOCKET = /^\s*websocket\s*$/i;
 
-
 export interface UpgradeHandler {
   /** The server's `'upgrade'` listener. */
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
