@@ -47,6 +47,17 @@ const CASES: [string, string, string][] = [
   ['hexencode', 'AB\xff', '4142ff'],
   ['hexdecode', '41424', 'AB'],
   ['length', 'a\xffb', '3'],
+  // Decoders copy runs between escapes as slices: escapes at both ends, adjacent, and alone.
+  ['urldecode', '%41bc%42%43+', 'AbcBC '],
+  ['urldecodeuni', '+%u0041x%41', ' AxA'],
+  ['htmlentitydecode', '&lt;&lt;a&amp', '<<a&'],
+  ['jsdecode', '\\x41\\x42b\\', 'ABb\\'],
+  ['removewhitespace', 'a b', 'ab'],
+  ['compresswhitespace', ' a b  c\t', ' a b c '],
+  ['replacecomments', '/**/a/* */', ' a '],
+  ['removecommentschar', '#a--', 'a'],
+  ['cmdline', ' A;B ', 'a b '],
+  ['utf8tounicode', '\xc3\xa9a\xc3\xa9', '%u00e9a%u00e9'],
 ];
 
 describe('transformations', () => {

@@ -6,21 +6,34 @@ import { isDigitCode, isHex, isHexCode, isOctal, unicodeToByte } from './bytes.j
 
 const hex = (s: string): number => Number.parseInt(s, 16);
 
+/** `%u` followed by four hex digits at `i` (the percent sign). */
+function isUnicodeEscape(input: string, i: number): boolean {
+  const u = input.charCodeAt(i + 1);
+  return (u === 0x75 || u === 0x55) && isHexCode(input.charCodeAt(i + 2)) && isHexCode(input.charCodeAt(i + 3)) && isHexCode(input.charCodeAt(i + 4)) && isHexCode(input.charCodeAt(i + 5));
+}
+
+/**
+ * Decoders copy the text between two escapes as one slice (`out += c` per character would make
+ * a string per character: these run on every request value).
+ */
 function percentDecode(input: string, unicode: boolean): string {
   if (!input.includes('%') && !input.includes('+')) return input;
   let out = '';
+  let copied = 0;
   for (let i = 0; i < input.length; i++) {
-    const c = input[i] as string;
-    if (c === '+') out += ' ';
-    else if (c === '%' && unicode && (input[i + 1] === 'u' || input[i + 1] === 'U') && [2, 3, 4, 5].every((k) => isHex(input[i + k]))) {
-      out += unicodeToByte(hex(input.slice(i + 2, i + 6)));
-      i += 5;
-    } else if (c === '%' && isHex(input[i + 1]) && isHex(input[i + 2])) {
-      out += String.fromCharCode(hex(input.slice(i + 1, i + 3)));
-      i += 2;
-    } else out += c;
+    const c = input.charCodeAt(i);
+    let decoded: string;
+    let span: number;
+    if (c === 0x2b) [decoded, span] = [' ', 1];
+    else if (c !== 0x25) continue;
+    else if (unicode && isUnicodeEscape(input, i)) [decoded, span] = [unicodeToByte(hex(input.slice(i + 2, i + 6))), 6];
+    else if (isHexCode(input.charCodeAt(i + 1)) && isHexCode(input.charCodeAt(i + 2))) [decoded, span] = [String.fromCharCode(hex(input.slice(i + 1, i + 3))), 3];
+    else continue;
+    out += input.slice(copied, i) + decoded;
+    i += span - 1;
+    copied = i + 1;
   }
-  return out;
+  return out + input.slice(copied);
 }
 
 export const urlDecode = (input: string): string => percentDecode(input, false);
@@ -50,27 +63,22 @@ function numericEntity(input: string, i: number): { value: string; length: numbe
 export function htmlEntityDecode(input: string): string {
   if (!input.includes('&')) return input;
   let out = '';
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i] as string;
-    if (c !== '&') {
-      out += c;
-      continue;
-    }
+  let copied = 0;
+  for (let i = input.indexOf('&'); i >= 0 && i < input.length; i = input.indexOf('&', i + 1)) {
+    let decoded: string;
+    let span: number;
     const numeric = numericEntity(input, i);
-    if (numeric) {
-      out += numeric.value;
-      i += numeric.length - 1;
-      continue;
+    if (numeric) [decoded, span] = [numeric.value, numeric.length];
+    else {
+      const m = NAMED_ENTITY.exec(input.slice(i, i + 6));
+      if (!m) continue;
+      [decoded, span] = [ENTITIES[(m[1] as string).toLowerCase()] as string, m[0].length];
     }
-    const m = NAMED_ENTITY.exec(input.slice(i, i + 6));
-    if (m) {
-      out += ENTITIES[(m[1] as string).toLowerCase()] as string;
-      i += m[0].length - 1;
-      continue;
-    }
-    out += c;
+    out += input.slice(copied, i) + decoded;
+    i += span - 1;
+    copied = i + 1;
   }
-  return out;
+  return out + input.slice(copied);
 }
 
 const C_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
@@ -97,23 +105,24 @@ type Escape = { value: string; length: number } | undefined;
 function decodeEscapes(input: string, decode: (input: string, i: number) => Escape): string {
   if (!input.includes('\\')) return input;
   let out = '';
-  for (let i = 0; i < input.length; i++) {
-    const escape = input[i] === '\\' && i + 1 < input.length ? decode(input, i) : undefined;
-    if (escape) {
-      out += escape.value;
-      i += escape.length - 1;
-    } else out += input[i];
+  let copied = 0;
+  for (let i = input.indexOf('\\'); i >= 0 && i + 1 < input.length; i = input.indexOf('\\', i + 1)) {
+    const escape = decode(input, i);
+    if (!escape) continue;
+    out += input.slice(copied, i) + escape.value;
+    i += escape.length - 1;
+    copied = i + 1;
   }
-  return out;
+  return out + input.slice(copied);
 }
 
 /** `\uHHHH` (full-width folded), `\xHH`, octal, C escapes; any other `\c` is `c`. */
-export const jsDecode = (input: string): string =>
-  decodeEscapes(input, (s, i) => {
-    const next = s[i + 1] as string;
-    if ((next === 'u' || next === 'U') && [2, 3, 4, 5].every((k) => isHex(s[i + k]))) return { value: unicodeToByte(hex(s.slice(i + 2, i + 6))), length: 6 };
-    return numericEscape(s, i) ?? { value: C_ESCAPES[next] ?? next, length: 2 };
-  });
+function jsEscape(s: string, i: number): Escape {
+  if (isUnicodeEscape(s, i)) return { value: unicodeToByte(hex(s.slice(i + 2, i + 6))), length: 6 };
+  const next = s[i + 1] as string;
+  return numericEscape(s, i) ?? { value: C_ESCAPES[next] ?? next, length: 2 };
+}
+export const jsDecode = (input: string): string => decodeEscapes(input, jsEscape);
 
 export function cssDecode(input: string): string {
   if (!input.includes('\\')) return input;
@@ -140,12 +149,12 @@ export function cssDecode(input: string): string {
 }
 
 /** ANSI C escapes: `\a`…`\v`, `\\`, `\?`, quotes, `\xHH`, octal; unknown ones stay as written. */
-export const escapeSeqDecode = (input: string): string =>
-  decodeEscapes(input, (s, i) => {
-    const next = s[i + 1] as string;
-    if (C_ESCAPES[next] !== undefined || next === '\\' || next === '?' || next === "'" || next === '"') return { value: C_ESCAPES[next] ?? next, length: 2 };
-    return numericEscape(s, i);
-  });
+function cEscape(s: string, i: number): Escape {
+  const next = s[i + 1] as string;
+  if (C_ESCAPES[next] !== undefined || next === '\\' || next === '?' || next === "'" || next === '"') return { value: C_ESCAPES[next] ?? next, length: 2 };
+  return numericEscape(s, i);
+}
+export const escapeSeqDecode = (input: string): string => decodeEscapes(input, cEscape);
 
 export const base64Decode = (input: string): string => Buffer.from(input.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1');
 
