@@ -24,6 +24,8 @@ describe('transaction engine', () => {
   it('matches ARGS through transformations and logs the rule with expanded macros', () => {
     const tx = run(`SecRule ARGS "@rx select" "id:1,phase:1,t:none,t:urlDecodeUni,t:lowercase,msg:'SQL in %{MATCHED_VAR_NAME}',logdata:'%{MATCHED_VAR}'"`, { uri: '/?q=1%20SELECT%20x' });
     expect(tx.matched).toMatchObject([{ id: 1, msg: 'SQL in ARGS:q', logdata: '1 select x', log: true }]);
+    // The record reads the rule's fixed fields through; serialised, it is one plain object.
+    expect(JSON.parse(JSON.stringify(tx.matched))).toEqual([{ id: 1, phase: 1, file: '<inline>', line: 4, msg: 'SQL in ARGS:q', logdata: '1 select x', tags: [], log: true, matchedVarName: 'ARGS:q' }]);
   });
 
   it('setvar sets, adds, subtracts and deletes TX variables; macros read them', () => {

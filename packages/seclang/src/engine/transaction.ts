@@ -8,24 +8,11 @@ import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
 import { Collection, collectionOf, deriveArgumentViews, requestHeadVariables, type RequestHead } from '../request/collections.js';
 import type { PerMatchAction, TransactionControls } from './actions.js';
 import type { CompiledRule, CompiledRuleSet, CompiledTarget } from './compiled.js';
+import { RuleMatch, type MatchedRule } from './matched-rule.js';
 import type { RxSetGroup } from './rx-prefilter.js';
 import { TargetList, expandMacros, resolveTargets, type TargetValue, type VariableSource } from './targets.js';
 import type { Transformation } from '../transform/registry.js';
 import { enterRepeatWindow, newRepeatWindow } from '../util/repeat-memo.js';
-
-export interface MatchedRule {
-  id: number;
-  phase: number;
-  file: string;
-  line: number;
-  msg: string;
-  logdata: string;
-  severity?: string;
-  tags: string[];
-  /** The rule asked to be logged (not `nolog`). */
-  log: boolean;
-  matchedVarName: string;
-}
 
 export interface Interruption {
   ruleId: number;
@@ -40,6 +27,8 @@ export interface TransactionOptions {
   remotePort?: number;
   serverPort?: number;
 }
+
+export type { MatchedRule };
 
 const LIMITS = { maxDepth: 512, maxArgs: 1000 };
 const NO_TARGET: TargetValue[] = [{ name: '', value: '', stable: false, transformed: undefined, lowerName: undefined }];
@@ -290,8 +279,8 @@ export class Transaction {
 
   private record(rule: CompiledRule): void {
     if (!rule.id) return;
-    const s = this.source.scalars;
-    this.matched.push({ id: rule.id, phase: rule.phase, file: rule.file, line: rule.line, msg: expandMacros(rule.msg ?? '', this.source, rule), logdata: expandMacros(rule.logdata ?? '', this.source, rule), ...(rule.severity !== undefined ? { severity: rule.severity } : {}), tags: rule.tags, log: rule.log, matchedVarName: s.get('MATCHED_VAR_NAME') ?? '' });
+    const { source } = this;
+    this.matched.push(new RuleMatch(rule, expandMacros(rule.msg ?? '', source, rule), expandMacros(rule.logdata ?? '', source, rule), source.scalars.get('MATCHED_VAR_NAME') ?? ''));
   }
 
   /** A rule and its chain: true when every link matched. */
