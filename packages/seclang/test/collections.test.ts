@@ -1,11 +1,12 @@
 /**
  * Request variables: query and form arguments, headers, cookies, scalars; and on every query
- * string of the CRS suite, ARGS_GET agrees with Node's own URLSearchParams.
+ * string of the CRS suite, ARGS_GET agrees with Node's own URLSearchParams; the Collection
+ * multi-map itself, indexed and not.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadFtwTests, parseRawRequest, requestBytes, requestVariables } from '../src/index.js';
+import { Collection, loadFtwTests, parseRawRequest, requestBytes, requestVariables } from '../src/index.js';
 
 const vars = (text: string) => requestVariables(parseRawRequest(Buffer.from(text, 'latin1')), '10.0.0.1');
 
@@ -82,4 +83,32 @@ describe.skipIf(!existsSync(TESTS))('CRS suite query strings', () => {
     expect(compared).toBeGreaterThan(500);
     expect(differing).toEqual([]);
   });
+});
+
+describe('Collection', () => {
+  for (const indexed of [true, false]) {
+    it(`${indexed ? 'indexed' : 'unindexed'}: a key may repeat, lookups ignore case, set replaces and remove drops every entry of a key`, () => {
+      const c = new Collection(indexed);
+      const values = (key: string): string[] => c.get(key).map((e) => e.value);
+      c.add('Score', '1');
+      expect(values('SCORE')).toEqual(['1']);
+      if (indexed) expect(c.get('score')).toBe(c.get('Score')); // one list per lone entry, not one per lookup
+      c.add('score', '2');
+      c.add('other', 'x');
+      expect(values('score')).toEqual(['1', '2']);
+      expect(c.firstLower('score')?.value).toBe('1');
+      c.set('SCORE', '3');
+      expect(values('score')).toEqual(['3']);
+      expect(c.entries.map((e) => `${e.key}=${e.value}`)).toEqual(['other=x', 'SCORE=3']);
+      c.set('other', 'y');
+      expect(c.entries.map((e) => `${e.key}=${e.value}`)).toEqual(['other=y', 'SCORE=3']);
+      c.remove('Score');
+      expect(values('score')).toEqual([]);
+      expect(c.firstLower('score')).toBeUndefined();
+      c.add('score', '4');
+      expect(values('score')).toEqual(['4']);
+      c.clear();
+      expect([c.entries.length, values('other').length]).toEqual([0, 0]);
+    });
+  }
 });

@@ -23,10 +23,11 @@ export interface TransactionControls {
 }
 
 /** `tx.score` → collection TX, key score (undefined without a dot). */
-function splitTarget(target: string): { collection: string; key: string } | undefined {
+function splitTarget(target: string): { collection: string; key: string; lower: string } | undefined {
   const dot = target.indexOf('.');
   if (dot <= 0) return undefined;
-  return { collection: target.slice(0, dot).toUpperCase(), key: target.slice(dot + 1) };
+  const key = target.slice(dot + 1);
+  return { collection: target.slice(0, dot).toUpperCase(), key, lower: key.toLowerCase() };
 }
 
 /**
@@ -46,12 +47,13 @@ function compileSetvar(spec: string): PerMatchAction {
     const target = fixedTarget ?? splitTarget(expandMacros(nameText, source, rule).trim());
     if (!target) return;
     const collection = collectionOf(source.collections, target.collection);
-    if (deleting) collection.remove(target.key);
+    const { key, lower } = target;
+    if (deleting) collection.remove(key, lower);
     else if (sign !== 0) {
       const delta = toInteger(expandMacros(deltaText, source, rule));
-      const current = toInteger(collection.get(target.key)[0]?.value ?? '0');
-      collection.set(target.key, String(current + sign * delta));
-    } else collection.set(target.key, expandMacros(raw, source, rule));
+      const current = toInteger(collection.firstLower(lower)?.value ?? '0');
+      collection.set(key, String(current + sign * delta), lower);
+    } else collection.set(key, expandMacros(raw, source, rule), lower);
   };
 }
 

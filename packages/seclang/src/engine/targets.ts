@@ -175,8 +175,7 @@ function macroValue(ref: MacroRef, source: VariableSource, rule: CompiledRule | 
   if (ref.name === 'XML') return xmlValues(source, ref.key)[0] ?? '';
   const collection = source.collections.get(ref.name);
   if (!collection) return source.scalars.get(ref.name) ?? '';
-  const entries = ref.lowerKey !== undefined ? collection.getLower(ref.lowerKey) : collection.entries;
-  return entries[0]?.value ?? '';
+  return (ref.lowerKey !== undefined ? collection.firstLower(ref.lowerKey) : collection.entries[0])?.value ?? '';
 }
 
 /** `%{…}` macros; unknown names expand to the empty string, as in ModSecurity. */

@@ -124,7 +124,7 @@ export class Transaction {
   }
 
   private header(name: string): string {
-    return this.collection('REQUEST_HEADERS').get(name)[0]?.value ?? '';
+    return this.collection('REQUEST_HEADERS').firstLower(name)?.value ?? '';
   }
 
   /** Body processing and phase 2. */
@@ -193,8 +193,8 @@ export class Transaction {
     }
     this.source.collections.set('RESPONSE_HEADERS', h);
     this.source.collections.set('RESPONSE_HEADERS_NAMES', n);
-    s.set('RESPONSE_CONTENT_TYPE', h.get('content-type')[0]?.value ?? '');
-    s.set('RESPONSE_CONTENT_LENGTH', h.get('content-length')[0]?.value ?? '');
+    s.set('RESPONSE_CONTENT_TYPE', h.firstLower('content-type')?.value ?? '');
+    s.set('RESPONSE_CONTENT_LENGTH', h.firstLower('content-length')?.value ?? '');
     this.targetCache.clear();
     return this.runPhase(3);
   }

@@ -214,7 +214,7 @@ export interface AuditRecord {
 }
 
 export function auditRecord(tx: Transaction, head: RequestHead, client: string, status: number): AuditRecord {
-  const score = Number(tx.tx.get('blocking_inbound_anomaly_score')[0]?.value ?? tx.tx.get('inbound_anomaly_score')[0]?.value ?? 0) || 0;
+  const score = Number(tx.tx.firstLower('blocking_inbound_anomaly_score')?.value ?? tx.tx.firstLower('inbound_anomaly_score')?.value ?? 0) || 0;
   return {
     time: new Date().toISOString(),
     id: tx.id,

@@ -35,83 +35,108 @@ export interface Entry extends Field {
   view: ValueView | undefined;
   /** The collection name `view` was made for. */
   viewOf: string | undefined;
+  /** This entry as a one-element list, made when a lookup by its key first needs one. */
+  alone: readonly Entry[] | undefined;
 }
 
 const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
 
+/** The entry under `lower` when exactly one is (an unindexed collection's `set` updates it in place). */
+function onlyEntry(entries: readonly Entry[], lower: string): Entry | undefined {
+  let only: Entry | undefined;
+  for (const e of entries) {
+    if (e.lower !== lower) continue;
+    if (only) return undefined;
+    only = e;
+  }
+  return only;
+}
+
 /**
- * An ordered multi-map (a key may repeat: `?a=1&a=2`), looked up case-insensitively. A collection
- * made with `indexed = false` keeps no key index (lookups scan) and reuses the entries `clear`
- * let go: for MATCHED_VARS, which is filled and emptied for every rule and almost never looked
- * up by key.
+ * An ordered multi-map (a key may repeat: `?a=1&a=2`), looked up case-insensitively. The key
+ * index maps a key to its one entry, or to a list only when the key repeats, and is made on the
+ * first add (most collections of a request stay empty; CRS sets a hundred TX keys once each).
+ * A collection made with `indexed = false` keeps no index (lookups scan) and reuses the entries
+ * `clear` let go: for MATCHED_VARS, which is filled and emptied for every rule and almost never
+ * looked up by key.
  */
 export class Collection {
   readonly entries: Entry[] = [];
-  private readonly index: Map<string, Entry[]> | undefined;
-  private readonly spare: Entry[] = [];
+  private index: Map<string, Entry | Entry[]> | undefined;
+  private readonly spare: Entry[] | undefined;
   constructor(indexed = true) {
-    this.index = indexed ? new Map() : undefined;
+    this.spare = indexed ? undefined : [];
   }
   /** `lower` may be passed when the caller already has the key in lower case. */
   add(key: string, value: string, lower?: string): void {
     const k = lower ?? key.toLowerCase();
-    const reused = this.index ? undefined : this.spare.pop();
+    const reused = this.spare?.pop();
     if (reused) {
       reused.key = key;
       reused.value = value;
       reused.lower = k;
       reused.view = undefined;
       reused.viewOf = undefined;
+      reused.alone = undefined;
       this.entries.push(reused);
       return;
     }
-    const entry: Entry = { key, value, lower: k, view: undefined, viewOf: undefined };
+    const entry: Entry = { key, value, lower: k, view: undefined, viewOf: undefined, alone: undefined };
     this.entries.push(entry);
-    if (!this.index) return;
-    const list = this.index.get(k);
-    if (list) list.push(entry);
-    else this.index.set(k, [entry]);
+    if (this.spare) return;
+    const index = (this.index ??= new Map());
+    const known = index.get(k);
+    if (known === undefined) index.set(k, entry);
+    else if (Array.isArray(known)) known.push(entry);
+    else index.set(k, [known, entry]);
   }
   get(key: string): readonly Entry[] {
     return this.getLower(key.toLowerCase());
   }
   /** `get` for a key already in lower case (compiled selectors keep one). */
   getLower(lowerKey: string): readonly Entry[] {
-    if (!this.index) return this.entries.some((e) => e.lower === lowerKey) ? this.entries.filter((e) => e.lower === lowerKey) : NO_ENTRIES;
-    return this.index.get(lowerKey) ?? NO_ENTRIES;
+    if (this.spare) return this.entries.some((e) => e.lower === lowerKey) ? this.entries.filter((e) => e.lower === lowerKey) : NO_ENTRIES;
+    const known = this.index?.get(lowerKey);
+    if (known === undefined) return NO_ENTRIES;
+    return Array.isArray(known) ? known : (known.alone ??= [known]);
   }
-  /** Replaces every entry under `key` with one (TX semantics). */
-  set(key: string, value: string): void {
-    const existing = this.get(key);
-    if (existing.length === 1) {
-      const entry = existing[0] as Entry;
-      entry.value = value;
-      if (entry.view) {
-        entry.view.value = value;
-        entry.view.transformed = undefined;
+  /** The first entry under a key already in lower case (no list is made). */
+  firstLower(lowerKey: string): Entry | undefined {
+    if (this.spare) return this.entries.find((e) => e.lower === lowerKey);
+    const known = this.index?.get(lowerKey);
+    return Array.isArray(known) ? known[0] : known;
+  }
+  /** Replaces every entry under `key` with one (TX semantics); `lower` as for `add`. */
+  set(key: string, value: string, lower?: string): void {
+    const k = lower ?? key.toLowerCase();
+    const known = this.spare ? onlyEntry(this.entries, k) : this.index?.get(k);
+    if (known !== undefined && !Array.isArray(known)) {
+      known.value = value;
+      if (known.view) {
+        known.view.value = value;
+        known.view.transformed = undefined;
       }
-    } else {
-      this.remove(key);
-      this.add(key, value);
+      return;
     }
+    this.remove(key, k);
+    this.add(key, value, k);
   }
-  remove(key: string): void {
-    const k = key.toLowerCase();
-    if (this.index ? !this.index.delete(k) : !this.entries.some((e) => e.lower === k)) return;
+  remove(key: string, lower?: string): void {
+    const k = lower ?? key.toLowerCase();
+    if (this.spare ? !this.entries.some((e) => e.lower === k) : !this.index?.delete(k)) return;
     const kept = this.entries.filter((e) => e.lower !== k);
     this.entries.length = 0;
     this.entries.push(...kept);
   }
   clear(): void {
     if (this.entries.length === 0) return;
-    if (!this.index) {
+    if (this.spare) {
       for (let e = this.entries.pop(); e; e = this.entries.pop()) this.spare.push(e);
       return;
     }
     this.entries.length = 0;
-    this.index.clear();
+    this.index?.clear();
   }
-
 }
 
 export interface RequestVariables {
