@@ -77,6 +77,28 @@ SecRule ARGS "@rx evil" "id:11,phase:1"`;
     expect(ids(run(rules, { uri: '/shop?pw=evil' }))).toEqual([10, 11]);
   });
 
+  it('target removals merged for one transaction are reused only by transactions whose ctls removed the same targets', () => {
+    const waf = Waf.fromText(`SecRuleEngine On
+SecRule REQUEST_URI "@beginsWith /admin" "id:1,phase:1,pass,nolog,ctl:ruleRemoveTargetById=11;ARGS:pw"
+SecRule REQUEST_URI "@beginsWith /shop" "id:2,phase:1,pass,nolog,ctl:ruleRemoveTargetById=11;ARGS:q"
+SecRule ARGS:drop "@rx ." "id:3,phase:1,pass,nolog,ctl:ruleRemoveTargetById=11;ARGS:%{ARGS.drop}"
+SecRule ARGS "@rx evil" "id:11,phase:1,pass"`);
+    const matched = (uri: string): number[] => {
+      const tx = waf.newTransaction();
+      tx.processRequestHeaders({ method: 'GET', uri, protocol: 'HTTP/1.1', line: `GET ${uri} HTTP/1.1`, headers: [['Host', 'localhost']] });
+      return tx.matched.map((m) => m.id);
+    };
+    for (let round = 0; round < 2; round++) {
+      expect(matched('/admin?pw=evil&q=evil')).toEqual([1, 11]); // q still seen
+      expect(matched('/admin?pw=evil')).toEqual([1]);
+      expect(matched('/other?pw=evil')).toEqual([11]);
+      expect(matched('/shop?pw=evil')).toEqual([2, 11]);
+      expect(matched('/shop?q=evil')).toEqual([2]);
+      expect(matched('/other?drop=pw&pw=evil')).toEqual([3]);
+      expect(matched('/other?drop=x&pw=evil')).toEqual([3, 11]);
+    }
+  });
+
   it('deny interrupts with its status when the engine is On; DetectionOnly only records it; Off inspects nothing', () => {
     const rules = `SecRule ARGS "@contains attack" "id:1,phase:1,deny,status:418"
 SecAction "id:2,phase:1,pass"`;

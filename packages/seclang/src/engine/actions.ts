@@ -15,12 +15,17 @@ import { expandMacros, type VariableSource } from './targets.js';
 export interface TransactionControls {
   mode: EngineMode;
   removedRules: ((rule: CompiledRule) => boolean)[];
-  removedTargets: { applies: (rule: CompiledRule) => boolean; target: CompiledTarget }[];
+  removedTargets: RemovedTarget[];
   bodyProcessor?: string;
   requestBodyAccess: boolean;
   responseBodyAccess: boolean;
   forceRequestBodyVariable: boolean;
 }
+
+/** A non-disruptive action run on each match, compiled with its rule. */
+export type PerMatchAction = (source: VariableSource, controls: TransactionControls, rule: CompiledRule) => void;
+
+const NOTHING: PerMatchAction = () => undefined;
 
 /** `tx.score` → collection TX, key score (undefined without a dot). */
 function splitTarget(target: string): { collection: string; key: string; lower: string } | undefined {
@@ -59,61 +64,82 @@ function compileSetvar(spec: string): PerMatchAction {
 
 const onOff = (v: string): boolean => v.trim().toLowerCase() === 'on';
 
-function ctl(spec: string, controls: TransactionControls, source: VariableSource, rule: CompiledRule): void {
-  const eq = spec.indexOf('=');
-  if (eq < 0) return;
-  const option = spec.slice(0, eq).trim().toLowerCase();
-  const value = expandMacros(spec.slice(eq + 1), source, rule).trim();
+/** One `ctl:ruleRemoveTarget*` removal: the rules it applies to and the target it takes away. */
+export interface RemovedTarget {
+  applies: (rule: CompiledRule) => boolean;
+  target: CompiledTarget;
+}
+
+/**
+ * `ctl:option=value` with the value known: the removal predicates and targets are built here,
+ * once, so every transaction the ctl runs in shares them (and the exclusion lists merged from
+ * them can be kept across transactions: CRS 941010 trims every XSS rule on most requests).
+ */
+function ctlWithValue(option: string, value: string): PerMatchAction {
   switch (option) {
-    case 'ruleengine':
-      controls.mode = /^off$/i.test(value) ? 'Off' : /^detectiononly$/i.test(value) ? 'DetectionOnly' : 'On';
-      break;
+    case 'ruleengine': {
+      const mode: EngineMode = /^off$/i.test(value) ? 'Off' : /^detectiononly$/i.test(value) ? 'DetectionOnly' : 'On';
+      return (_source, controls) => void (controls.mode = mode);
+    }
     case 'ruleremovebyid': {
       const m = idMatcher(value);
-      controls.removedRules.push((r) => m(r.id));
-      break;
+      const removes = (r: CompiledRule): boolean => m(r.id);
+      return (_source, controls) => void controls.removedRules.push(removes);
     }
     case 'ruleremovebytag': {
       const m = tagMatcher(value);
-      controls.removedRules.push((r) => m(r.tags));
-      break;
+      const removes = (r: CompiledRule): boolean => m(r.tags);
+      return (_source, controls) => void controls.removedRules.push(removes);
     }
     case 'ruleremovetargetbyid':
     case 'ruleremovetargetbytag': {
       const semi = value.indexOf(';');
-      if (semi < 0) return;
-      const selectors = parseVariables(value.slice(semi + 1));
-      if (!Array.isArray(selectors)) return;
+      const selectors = semi < 0 ? undefined : parseVariables(value.slice(semi + 1));
+      if (!Array.isArray(selectors)) return NOTHING;
       const spec = value.slice(0, semi);
       const applies = option === 'ruleremovetargetbyid' ? ((m) => (r: CompiledRule) => m(r.id))(idMatcher(spec)) : ((m) => (r: CompiledRule) => m(r.tags))(tagMatcher(spec));
-      for (const s of selectors) controls.removedTargets.push({ applies, target: compileTarget({ ...s, exclude: true }) });
-      break;
+      const removals: RemovedTarget[] = selectors.map((sel) => ({ applies, target: compileTarget({ ...sel, exclude: true }) }));
+      return (_source, controls) => void controls.removedTargets.push(...removals);
     }
-    case 'requestbodyprocessor':
-      controls.bodyProcessor = value.toUpperCase();
-      source.scalars.set('REQBODY_PROCESSOR', controls.bodyProcessor);
-      break;
-    case 'requestbodyaccess':
-      controls.requestBodyAccess = onOff(value);
-      break;
-    case 'responsebodyaccess':
-      controls.responseBodyAccess = onOff(value);
-      break;
-    case 'forcerequestbodyvariable':
-      controls.forceRequestBodyVariable = onOff(value);
-      break;
+    case 'requestbodyprocessor': {
+      const processor = value.toUpperCase();
+      return (source, controls) => {
+        controls.bodyProcessor = processor;
+        source.scalars.set('REQBODY_PROCESSOR', processor);
+      };
+    }
+    case 'requestbodyaccess': {
+      const on = onOff(value);
+      return (_source, controls) => void (controls.requestBodyAccess = on);
+    }
+    case 'responsebodyaccess': {
+      const on = onOff(value);
+      return (_source, controls) => void (controls.responseBodyAccess = on);
+    }
+    case 'forcerequestbodyvariable': {
+      const on = onOff(value);
+      return (_source, controls) => void (controls.forceRequestBodyVariable = on);
+    }
     // auditEngine, auditLogParts, debugLogLevel: about logging we do not keep; accepted.
+    default:
+      return NOTHING;
   }
 }
 
-/** A non-disruptive action run on each match, compiled with its rule. */
-export type PerMatchAction = (source: VariableSource, controls: TransactionControls, rule: CompiledRule) => void;
+/** `ctl:…`, built at load; a value with macros is built again on each match, once expanded. */
+function compileCtl(spec: string): PerMatchAction {
+  const eq = spec.indexOf('=');
+  if (eq < 0) return NOTHING;
+  const option = spec.slice(0, eq).trim().toLowerCase();
+  const valueText = spec.slice(eq + 1);
+  if (!valueText.includes('%{')) return ctlWithValue(option, valueText.trim());
+  return (source, controls, rule) => ctlWithValue(option, expandMacros(valueText, source, rule).trim())(source, controls, rule);
+}
 
-const NOTHING: PerMatchAction = () => undefined;
 
 export function compilePerMatchAction(action: Action): PerMatchAction {
   const value = action.value ?? '';
   if (action.name === 'setvar') return compileSetvar(value);
-  if (action.name === 'ctl') return (source, controls, rule) => ctl(value, controls, source, rule);
+  if (action.name === 'ctl') return compileCtl(value);
   return NOTHING;
 }

@@ -7,7 +7,7 @@ import type { VariableSelector } from '../model.js';
 import type { CompiledOperator } from '../operator/operator.js';
 import type { Transformation } from '../transform/registry.js';
 import type { RxPrefilter } from './rx-prefilter.js';
-import type { PerMatchAction } from './actions.js';
+import type { PerMatchAction, RemovedTarget } from './actions.js';
 
 export interface KeyMatcher {
   test(key: string): boolean;
@@ -63,6 +63,12 @@ export interface CompiledRule {
   skipAfter?: string;
   skip?: number;
   chained?: CompiledRule;
+  /**
+   * The exclusions merged with the `ctl:ruleRemoveTarget*` removals that applied to this rule,
+   * and the removal list (by identity) they were merged for: the last merge, kept across
+   * transactions, since the same ctl tends to fire on request after request.
+   */
+  trimmed?: { removals: readonly RemovedTarget[]; exclusions: readonly CompiledTarget[] };
 }
 
 export type PhaseItem = { rule: CompiledRule } | { marker: string };

@@ -6,7 +6,7 @@
  */
 import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
 import { Collection, collectionOf, deriveArgumentViews, requestHeadVariables, type RequestHead } from '../request/collections.js';
-import type { PerMatchAction, TransactionControls } from './actions.js';
+import type { PerMatchAction, RemovedTarget, TransactionControls } from './actions.js';
 import type { CompiledRule, CompiledRuleSet, CompiledTarget } from './compiled.js';
 import { RuleMatch, type MatchedRule } from './matched-rule.js';
 import type { RxSetGroup } from './rx-prefilter.js';
@@ -37,6 +37,12 @@ const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 let counter = 0;
 /** Workers of one `bulwark waf` share a clock and each count from 0: the pid keeps their ids apart. */
 const PROCESS_TAG = process.pid.toString(36);
+
+function sameRemovals(a: readonly RemovedTarget[], b: readonly RemovedTarget[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function applyChain(chain: readonly Transformation[], value: string): string {
   let v = value;
@@ -356,25 +362,23 @@ export class Transaction {
     return false;
   }
 
-  /** Rules a ctl trimmed: their exclusions merged with the `ctl:ruleRemoveTarget*` ones, and how many ctls that saw. */
-  private readonly exclusionCache = new Map<CompiledRule, { seen: number; exclusions: readonly CompiledTarget[] }>();
-
   /**
-   * The rule's exclusions plus the targets `ctl:ruleRemoveTarget*` removed for its chain head,
-   * merged once per rule (recomputed only when another ctl has run since).
+   * The rule's exclusions plus the targets `ctl:ruleRemoveTarget*` removed for its chain head.
+   * Removals are built once per ctl at load, so a merge is reused (from the rule) as long as
+   * this transaction's removal list is the same list of removals it was merged for.
    */
   private exclusionsFor(rule: CompiledRule, head: CompiledRule): readonly CompiledTarget[] {
     const removed = this.controls.removedTargets;
     if (removed.length === 0) return rule.exclusions;
-    const cached = this.exclusionCache.get(rule);
-    if (cached !== undefined && cached.seen === removed.length) return cached.exclusions;
+    const trimmed = rule.trimmed;
+    if (trimmed !== undefined && sameRemovals(trimmed.removals, removed)) return trimmed.exclusions;
     let merged: CompiledTarget[] | undefined;
     for (let i = 0; i < removed.length; i++) {
-      const r = removed[i] as TransactionControls['removedTargets'][number];
+      const r = removed[i] as RemovedTarget;
       if (r.applies(head)) (merged ??= [...rule.exclusions]).push(r.target);
     }
-    // Only rules a ctl trimmed are remembered (a few dozen); the check itself allocates nothing.
-    if (merged) this.exclusionCache.set(rule, { seen: removed.length, exclusions: merged });
+    // Only merges are kept (for the few dozen rules a ctl trims); the check itself allocates nothing.
+    if (merged) rule.trimmed = { removals: removed.slice(), exclusions: merged };
     return merged ?? rule.exclusions;
   }
 
