@@ -124,6 +124,16 @@ SecAction "id:2,phase:1,pass"`;
     expect(tx.interruption?.status).toBe(406);
   });
 
+  it('a transformation outcome kept for a value is dropped when the value changes, and kept apart per chain', () => {
+    // Phase 1 sees REQUEST_BODY empty (lowercase leaves it as it is); phase 2 sees the body.
+    const rules = `SecRule REQUEST_BODY "@streq x" "id:1,phase:1,t:lowercase"
+SecRule REQUEST_BODY "@streq abc" "id:2,phase:2,t:lowercase"
+SecRule ARGS:q "@streq ABC" "id:3,phase:1,t:uppercase"
+SecRule ARGS:q "@streq abc" "id:4,phase:1,t:lowercase"
+SecRule ARGS:q "@streq ABC" "id:5,phase:1,t:lowercase"`;
+    expect(ids(run(rules, { method: 'POST', uri: '/?q=ABC', headers: [['Host', 'localhost'], ['Content-Type', 'application/x-www-form-urlencoded']], body: 'ABC' }))).toEqual([3, 4, 2]);
+  });
+
   it('multiMatch tries the operator after every transformation', () => {
     const rules = (mm: string): string => `SecRule ARGS "@rx ^%41$" "id:1,phase:1,t:none,t:urlDecode${mm}"`;
     expect(ids(run(rules(',multiMatch'), { uri: '/?a=%2541' }))).toEqual([1]);

@@ -166,6 +166,7 @@ function compileRule(rule: Rule, phase: number, defaults: Defaults | undefined, 
     operator: outcome.ok ? outcome.match : () => result(false),
     transformations: chainNames.map((n) => TRANSFORMATIONS[n] as Transformation),
     transformKey: chainNames.join(','),
+    transformBit: 0,
     multiMatch: false,
     capture: false,
     perMatch: [],
@@ -332,7 +333,14 @@ export function compileRuleSet(ruleSet: RuleSet, options: CompileOptions = {}): 
     ruleCount++;
   }
   const rules = phases.flatMap((list) => list.flatMap((item) => ('rule' in item ? [item.rule] : [])));
-  for (const rule of rules) for (let link: CompiledRule | undefined = rule; link; link = link.chained) link.targetCacheKey = targetCacheKey(link);
+  const chainBits = new Map<string, number>();
+  for (const rule of rules)
+    for (let link: CompiledRule | undefined = rule; link; link = link.chained) {
+      link.targetCacheKey = targetCacheKey(link);
+      if (link.transformations.length === 0) continue;
+      if (!chainBits.has(link.transformKey)) chainBits.set(link.transformKey, chainBits.size < 32 ? 1 << chainBits.size : 0);
+      link.transformBit = chainBits.get(link.transformKey) as number;
+    }
   attachRxPrefilters(rules);
   return { phases, settings, warnings, ruleCount, byId };
 }

@@ -46,6 +46,8 @@ export interface CompiledRule {
   rxPrefilter?: RxPrefilter;
   /** Identifies the transformation chain, for the per-transaction cache. */
   transformKey: string;
+  /** The chain's bit in `ValueView.unchanged` (one per distinct chain of the rule set; 0 past the 32nd). */
+  transformBit: number;
   multiMatch: boolean;
   capture: boolean;
   /** Non-disruptive actions run on each matched value (setvar, ctl, …), compiled, in rule order. */

@@ -4,7 +4,7 @@
  * SecRuleUpdateTarget* and from `ctl:ruleRemoveTarget*`), XML nodes, and macro expansion
  * (`%{tx.score}`, `%{MATCHED_VAR}`, `%{rule.id}`, `%{REQUEST_HEADERS.host}`).
  */
-import type { Collection, Entry, ValueView } from '../request/collections.js';
+import { revalue, valueView, type Collection, type Entry, type ValueView } from '../request/collections.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
 import type { CompiledRule, CompiledTarget } from './compiled.js';
 
@@ -66,7 +66,7 @@ function xmlValues(source: VariableSource, key: string | undefined): readonly st
 function entryView(name: string, e: Entry, stable: boolean): TargetValue {
   if (e.view !== undefined && e.viewOf === name) return e.view;
   e.viewOf = name;
-  return (e.view = { name: `${name}:${e.key}`, value: e.value, stable, transformed: undefined, lowerName: undefined });
+  return (e.view = valueView(`${name}:${e.key}`, e.value, stable));
 }
 
 /**
@@ -76,14 +76,11 @@ function entryView(name: string, e: Entry, stable: boolean): TargetValue {
 function sharedView(source: VariableSource, name: string, value: string, stable: boolean): TargetValue {
   const view = source.scalarViews.get(name);
   if (view === undefined) {
-    const made = { name, value, stable, transformed: undefined, lowerName: undefined };
+    const made = valueView(name, value, stable);
     source.scalarViews.set(name, made);
     return made;
   }
-  if (view.value !== value) {
-    view.value = value;
-    view.transformed = undefined;
-  }
+  if (view.value !== value) revalue(view, value);
   return view;
 }
 
@@ -98,8 +95,8 @@ export function resolveTarget(source: VariableSource, target: CompiledTarget, ex
   const { name, key, count } = target.selector;
   if (name === 'XML') {
     const values = xmlValues(source, key);
-    if (count) out.push({ name: `&XML`, value: String(values.length), stable: false, transformed: undefined, lowerName: undefined });
-    else for (let i = 0; i < values.length; i++) out.push({ name: `XML:${key ?? '/*'}`, value: values[i] as string, stable: true, transformed: undefined, lowerName: undefined });
+    if (count) out.push(valueView('&XML', String(values.length), false));
+    else for (let i = 0; i < values.length; i++) out.push(valueView(`XML:${key ?? '/*'}`, values[i] as string, true));
     return;
   }
   const collection = source.collections.get(name);

@@ -5,7 +5,7 @@
  * actions, skip/skipAfter, disruptive actions per engine mode — and the matched-rule log.
  */
 import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
-import { Collection, collectionOf, deriveArgumentViews, requestHeadVariables, type RequestHead } from '../request/collections.js';
+import { Collection, collectionOf, deriveArgumentViews, requestHeadVariables, valueView, type RequestHead } from '../request/collections.js';
 import type { PerMatchAction, RemovedTarget, TransactionControls } from './actions.js';
 import type { CompiledRule, CompiledRuleSet, CompiledTarget } from './compiled.js';
 import { RuleMatch, type MatchedRule } from './matched-rule.js';
@@ -31,7 +31,7 @@ export interface TransactionOptions {
 export type { MatchedRule };
 
 const LIMITS = { maxDepth: 512, maxArgs: 1000 };
-const NO_TARGET: TargetValue[] = [{ name: '', value: '', stable: false, transformed: undefined, lowerName: undefined }];
+const NO_TARGET: TargetValue[] = [valueView('', '', false)];
 const PORT_SUFFIX = /:\d+$/;
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 let counter = 0;
@@ -325,23 +325,23 @@ export class Transaction {
   }
 
   /**
-   * The value after the rule's transformations. For stable request data the result is kept on
-   * the value's view, next to the chain's key (a rule set has a few dozen distinct chains, and
-   * the keys are the same string objects, so the scan compares pointers).
+   * The value after the rule's transformations. For stable request data the outcome is kept on
+   * the value's view: a bit when the chain left the value as it was, else the result next to the
+   * chain's key (a rule set has a few dozen distinct chains, and the keys are the same string
+   * objects, so the scan compares pointers).
    */
   private transformOnce(rule: CompiledRule, target: TargetValue): string {
     const chain = rule.transformations;
     if (chain.length === 0) return target.value;
     if (!target.stable) return applyChain(chain, target.value);
+    const bit = rule.transformBit;
+    if ((target.unchanged & bit) !== 0) return target.value;
     const cached = target.transformed;
-    if (cached === undefined) {
-      const to = applyChain(chain, target.value);
-      target.transformed = [rule.transformKey, to];
-      return to;
-    }
-    for (let i = 0; i < cached.length; i += 2) if (cached[i] === rule.transformKey) return cached[i + 1] as string;
+    if (cached !== undefined) for (let i = 0; i < cached.length; i += 2) if (cached[i] === rule.transformKey) return cached[i + 1] as string;
     const to = applyChain(chain, target.value);
-    cached.push(rule.transformKey, to);
+    if (bit !== 0 && to === target.value) target.unchanged |= bit;
+    else if (cached === undefined) target.transformed = [rule.transformKey, to];
+    else cached.push(rule.transformKey, to);
     return to;
   }
 
