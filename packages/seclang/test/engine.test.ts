@@ -78,24 +78,27 @@ SecRule ARGS "@rx evil" "id:11,phase:1"`;
   });
 
   it('target removals merged for one transaction are reused only by transactions whose ctls removed the same targets', () => {
+    // Rules 10 and 12 select what 11 selects, untrimmed: the resolved lists must stay apart.
     const waf = Waf.fromText(`SecRuleEngine On
 SecRule REQUEST_URI "@beginsWith /admin" "id:1,phase:1,pass,nolog,ctl:ruleRemoveTargetById=11;ARGS:pw"
 SecRule REQUEST_URI "@beginsWith /shop" "id:2,phase:1,pass,nolog,ctl:ruleRemoveTargetById=11;ARGS:q"
 SecRule ARGS:drop "@rx ." "id:3,phase:1,pass,nolog,ctl:ruleRemoveTargetById=11;ARGS:%{ARGS.drop}"
-SecRule ARGS "@rx evil" "id:11,phase:1,pass"`);
+SecRule ARGS "@rx evil" "id:10,phase:1,pass"
+SecRule ARGS "@rx evil" "id:11,phase:1,pass"
+SecRule ARGS "@rx evil" "id:12,phase:1,pass"`);
     const matched = (uri: string): number[] => {
       const tx = waf.newTransaction();
       tx.processRequestHeaders({ method: 'GET', uri, protocol: 'HTTP/1.1', line: `GET ${uri} HTTP/1.1`, headers: [['Host', 'localhost']] });
       return tx.matched.map((m) => m.id);
     };
     for (let round = 0; round < 2; round++) {
-      expect(matched('/admin?pw=evil&q=evil')).toEqual([1, 11]); // q still seen
-      expect(matched('/admin?pw=evil')).toEqual([1]);
-      expect(matched('/other?pw=evil')).toEqual([11]);
-      expect(matched('/shop?pw=evil')).toEqual([2, 11]);
-      expect(matched('/shop?q=evil')).toEqual([2]);
-      expect(matched('/other?drop=pw&pw=evil')).toEqual([3]);
-      expect(matched('/other?drop=x&pw=evil')).toEqual([3, 11]);
+      expect(matched('/admin?pw=evil&q=evil')).toEqual([1, 10, 11, 12]); // q still seen
+      expect(matched('/admin?pw=evil')).toEqual([1, 10, 12]);
+      expect(matched('/other?pw=evil')).toEqual([10, 11, 12]);
+      expect(matched('/shop?pw=evil')).toEqual([2, 10, 11, 12]);
+      expect(matched('/shop?q=evil')).toEqual([2, 10, 12]);
+      expect(matched('/other?drop=pw&pw=evil')).toEqual([3, 10, 12]);
+      expect(matched('/other?drop=x&pw=evil')).toEqual([3, 10, 11, 12]);
     }
   });
 

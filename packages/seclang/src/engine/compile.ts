@@ -255,7 +255,7 @@ function boundedRead(path: string): string {
 /** Collections and variables that rules and actions change while a phase runs. */
 const CHANGING = new Set(['TX', 'MATCHED_VAR', 'MATCHED_VAR_NAME', 'MATCHED_VARS', 'MATCHED_VARS_NAMES', 'IP', 'GLOBAL', 'SESSION', 'USER', 'ENV', 'HIGHEST_SEVERITY', 'REQBODY_PROCESSOR', 'DURATION', 'RULE']);
 
-const selectorText = (t: CompiledTarget): string => `${t.selector.exclude ? '!' : ''}${t.selector.count ? '&' : ''}${t.selector.name}:${t.selector.key ?? ''}:${t.selector.keyRegex ?? ''}`;
+export const selectorText = (t: CompiledTarget): string => `${t.selector.exclude ? '!' : ''}${t.selector.count ? '&' : ''}${t.selector.name}:${t.selector.key ?? ''}:${t.selector.keyRegex ?? ''}`;
 
 function targetCacheKey(rule: CompiledRule): string | undefined {
   if (rule.targets.length === 0 || rule.targets.some((t) => CHANGING.has(t.selector.name))) return undefined;

@@ -70,7 +70,16 @@ export interface CompiledRule {
    * and the removal list (by identity) they were merged for: the last merge, kept across
    * transactions, since the same ctl tends to fire on request after request.
    */
-  trimmed?: { removals: readonly RemovedTarget[]; exclusions: readonly CompiledTarget[] };
+  trimmed?: TrimmedTargets;
+}
+
+/** A rule's exclusions after `ctl:ruleRemoveTarget*` removals (see `CompiledRule.trimmed`). */
+export interface TrimmedTargets {
+  /** The transaction's removal list this was merged for, by identity. */
+  removals: readonly RemovedTarget[];
+  exclusions: readonly CompiledTarget[];
+  /** Names the resolved target list as `targetCacheKey` does, when the rule's targets are cacheable. */
+  targetCacheKey: string | undefined;
 }
 
 export type PhaseItem = { rule: CompiledRule } | { marker: string };

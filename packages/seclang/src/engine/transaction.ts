@@ -7,7 +7,8 @@
 import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
 import { Collection, collectionOf, deriveArgumentViews, requestHeadVariables, valueView, type RequestHead } from '../request/collections.js';
 import type { PerMatchAction, RemovedTarget, TransactionControls } from './actions.js';
-import type { CompiledRule, CompiledRuleSet, CompiledTarget } from './compiled.js';
+import type { CompiledRule, CompiledRuleSet, CompiledTarget, TrimmedTargets } from './compiled.js';
+import { selectorText } from './compile.js';
 import { RuleMatch, type MatchedRule } from './matched-rule.js';
 import type { RxSetGroup } from './rx-prefilter.js';
 import { TargetList, expandMacros, resolveTargets, type TargetValue, type VariableSource } from './targets.js';
@@ -297,12 +298,12 @@ export class Transaction {
     return true;
   }
 
-  private cachedTargets(rule: CompiledRule, key: string): TargetValue[] {
+  private cachedTargets(rule: CompiledRule, exclusions: readonly CompiledTarget[], key: string): TargetValue[] {
     let values = this.targetCache.get(key);
     if (!values) {
       // Resolved through the scratch list and copied at its exact size (a fresh list would grow in 16-slot steps).
       this.scratch.clear();
-      resolveTargets(this.source, rule, rule.exclusions, this.scratch);
+      resolveTargets(this.source, rule, exclusions, this.scratch);
       this.targetCache.set(key, (values = this.scratch.items.slice(0, this.scratch.length)));
     }
     return values;
@@ -363,23 +364,24 @@ export class Transaction {
   }
 
   /**
-   * The rule's exclusions plus the targets `ctl:ruleRemoveTarget*` removed for its chain head.
-   * Removals are built once per ctl at load, so a merge is reused (from the rule) as long as
-   * this transaction's removal list is the same list of removals it was merged for.
+   * The rule's exclusions plus the targets `ctl:ruleRemoveTarget*` removed for its chain head
+   * (undefined when no removal applies). Removals are built once per ctl at load, so a merge is
+   * reused (from the rule) as long as this transaction's removal list is the one it was merged for.
    */
-  private exclusionsFor(rule: CompiledRule, head: CompiledRule): readonly CompiledTarget[] {
+  private trimmedFor(rule: CompiledRule, head: CompiledRule): TrimmedTargets | undefined {
     const removed = this.controls.removedTargets;
-    if (removed.length === 0) return rule.exclusions;
+    if (removed.length === 0) return undefined;
     const trimmed = rule.trimmed;
-    if (trimmed !== undefined && sameRemovals(trimmed.removals, removed)) return trimmed.exclusions;
+    if (trimmed !== undefined && sameRemovals(trimmed.removals, removed)) return trimmed;
     let merged: CompiledTarget[] | undefined;
     for (let i = 0; i < removed.length; i++) {
       const r = removed[i] as RemovedTarget;
       if (r.applies(head)) (merged ??= [...rule.exclusions]).push(r.target);
     }
     // Only merges are kept (for the few dozen rules a ctl trims); the check itself allocates nothing.
-    if (merged) rule.trimmed = { removals: removed.slice(), exclusions: merged };
-    return merged ?? rule.exclusions;
+    if (!merged) return undefined;
+    const targetCacheKey = rule.targetCacheKey === undefined ? undefined : `${rule.targetCacheKey}|${merged.slice(rule.exclusions.length).map(selectorText).join('|')}`;
+    return (rule.trimmed = { removals: removed.slice(), exclusions: merged, targetCacheKey });
   }
 
   /** One operator call on one (transformed) value; true when it matched and the match was recorded. */
@@ -399,21 +401,25 @@ export class Transaction {
   }
 
   private evaluateLink(rule: CompiledRule, head: CompiledRule): boolean {
-    const exclusions = this.exclusionsFor(rule, head);
+    const trimmed = this.trimmedFor(rule, head);
+    const exclusions = trimmed === undefined ? rule.exclusions : trimmed.exclusions;
+    const cacheKey = trimmed === undefined ? rule.targetCacheKey : trimmed.targetCacheKey;
     let targets: readonly TargetValue[];
     let count: number;
     if (rule.targets.length === 0) {
       targets = NO_TARGET;
       count = 1;
-    } else if (exclusions !== rule.exclusions || !rule.targetCacheKey) {
-      // Values that may change between rules, or a target list a ctl trimmed for this rule:
-      // resolved into one reused list (nothing below resolves again while it is read).
+    } else if (!cacheKey) {
+      // Values that may change between rules: resolved into one reused list (nothing below
+      // resolves again while it is read).
       this.scratch.clear();
       resolveTargets(this.source, rule, exclusions, this.scratch);
       targets = this.scratch.items;
       count = this.scratch.length;
     } else {
-      targets = this.cachedTargets(rule, rule.targetCacheKey);
+      // Stable request data, shared by every rule that selects it the same way (CRS's XSS rules
+      // share one list, trimmed alike by 941010's ctl).
+      targets = this.cachedTargets(rule, exclusions, cacheKey);
       count = targets.length;
     }
     let matched = false;
