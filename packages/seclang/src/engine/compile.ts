@@ -333,14 +333,19 @@ export function compileRuleSet(ruleSet: RuleSet, options: CompileOptions = {}): 
     ruleCount++;
   }
   const rules = phases.flatMap((list) => list.flatMap((item) => ('rule' in item ? [item.rule] : [])));
-  const chainBits = new Map<string, number>();
-  for (const rule of rules)
-    for (let link: CompiledRule | undefined = rule; link; link = link.chained) {
-      link.targetCacheKey = targetCacheKey(link);
-      if (link.transformations.length === 0) continue;
-      if (!chainBits.has(link.transformKey)) chainBits.set(link.transformKey, chainBits.size < 32 ? 1 << chainBits.size : 0);
-      link.transformBit = chainBits.get(link.transformKey) as number;
-    }
+  const links = rules.flatMap((rule) => {
+    const chain: CompiledRule[] = [];
+    for (let link: CompiledRule | undefined = rule; link; link = link.chained) chain.push(link);
+    return chain;
+  });
+  // The 32 bits go to the chains most links use (CRS has about forty chains, most used by one or two links).
+  const uses = new Map<string, number>();
+  for (const link of links) if (link.transformations.length > 0) uses.set(link.transformKey, (uses.get(link.transformKey) ?? 0) + 1);
+  const chainBits = new Map([...uses.keys()].sort((a, b) => (uses.get(b) as number) - (uses.get(a) as number)).map((key, i) => [key, i < 32 ? 1 << i : 0]));
+  for (const link of links) {
+    link.targetCacheKey = targetCacheKey(link);
+    link.transformBit = chainBits.get(link.transformKey) ?? 0;
+  }
   attachRxPrefilters(rules);
   return { phases, settings, warnings, ruleCount, byId };
 }
