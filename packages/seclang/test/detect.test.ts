@@ -1,9 +1,10 @@
 /**
  * The SQL and XSS detectors behind @detectSQLi / @detectXSS: attack strings from the CRS
- * tests and classic payloads must fire; prose, markup and data that merely look similar must not.
+ * tests and classic payloads must fire; prose, markup and data that merely look similar must not;
+ * as operators, verdicts on values repeating across transactions stay the same.
  */
 import { describe, expect, it } from 'vitest';
-import { detectSqli, detectXss, tokenizeSql } from '../src/index.js';
+import { detectSqli, detectXss, tokenizeSql, Waf } from '../src/index.js';
 
 const SQLI = [
   '1234 OR 1=1', "-1839' or '1'='1", '-1839" or "1"="2', "2010-01-01'+sleep(20.to_i)+'", "EmptyValue' and 526=527", "foo') UNION ALL select NULL --",
@@ -52,5 +53,28 @@ describe('detectXss', () => {
     detectXss(big);
     detectSqli(big);
     expect(Number(process.hrtime.bigint() - t) / 1e9).toBeLessThan(5);
+  });
+});
+
+describe('@detectSQLi / @detectXSS operators', () => {
+  it('give the same verdict to a value every time it comes back (verdicts on repeats are remembered)', () => {
+    const waf = Waf.fromText(`SecRuleEngine On
+SecRule ARGS "@detectSQLi" "id:1,phase:1,pass,capture,setvar:tx.sqli=%{TX.0}"
+SecRule ARGS "@detectXSS" "id:2,phase:1,pass"`);
+    const run = (query: string): { ids: number[]; reason: string } => {
+      const tx = waf.newTransaction();
+      tx.processRequestHeaders({ method: 'GET', uri: `/?${query}`, protocol: 'HTTP/1.1', line: `GET /?${query} HTTP/1.1`, headers: [['Host', 'localhost']] });
+      return { ids: tx.matched.map((m) => m.id), reason: tx.tx.firstLower('sqli')?.value ?? '' };
+    };
+    const sqli = `q=${encodeURIComponent("1' OR '1'='1")}`;
+    const xss = `q=${encodeURIComponent('<script>alert(1)</script>')}`;
+    const first = run(sqli);
+    expect(first.ids).toEqual([1]);
+    expect(first.reason).not.toBe('');
+    for (let i = 0; i < 4; i++) {
+      expect(run(sqli)).toEqual(first);
+      expect(run(xss).ids).toEqual([2]);
+      expect(run('q=John+O%27Reilly').ids).toEqual([]);
+    }
   });
 });
