@@ -102,6 +102,21 @@ SecRule ARGS "@rx evil" "id:12,phase:1,pass"`);
     }
   });
 
+  it('target lists trimmed by request-chosen ctls get slots up to a bound, then are resolved each time', () => {
+    const waf = Waf.fromText(`SecRuleEngine On
+SecRule ARGS:drop "@rx ." "id:3,phase:1,pass,nolog,ctl:ruleRemoveTargetById=11;ARGS:%{ARGS.drop}"
+SecRule ARGS "@rx evil" "id:11,phase:1,pass"`);
+    const matched = (uri: string): number[] => {
+      const tx = waf.newTransaction();
+      tx.processRequestHeaders({ method: 'GET', uri, protocol: 'HTTP/1.1', line: `GET ${uri} HTTP/1.1`, headers: [['Host', 'localhost']] });
+      return tx.matched.map((m) => m.id);
+    };
+    for (let i = 0; i < 4200; i++) expect(matched(`/?drop=p${i}&p${i}=evil`)).toEqual([3]);
+    expect(waf.rules.slots.listSlots).toBeLessThanOrEqual(4096);
+    expect(matched('/?drop=p1&p1=evil&p2=evil')).toEqual([3, 11]);
+    expect(matched('/?drop=p9999&p9999=evil')).toEqual([3]);
+  });
+
   it('deny interrupts with its status when the engine is On; DetectionOnly only records it; Off inspects nothing', () => {
     const rules = `SecRule ARGS "@contains attack" "id:1,phase:1,deny,status:418"
 SecAction "id:2,phase:1,pass"`;

@@ -15,7 +15,7 @@ import { BoundedMemo } from '../util/bounded-memo.js';
 import { RepeatMemo } from '../util/repeat-memo.js';
 import { attachRxPrefilters } from './rx-prefilter.js';
 import { compilePerMatchAction } from './actions.js';
-import type { CompiledRule, CompiledRuleSet, CompiledTarget, Disruptive, EngineSettings, KeyMatcher, PhaseItem } from './compiled.js';
+import { SlotTables, type CompiledRule, type CompiledRuleSet, type CompiledTarget, type Disruptive, type EngineSettings, type KeyMatcher, type PhaseItem } from './compiled.js';
 
 const DISRUPTIVE = new Set(['deny', 'drop', 'block', 'pass', 'allow', 'redirect']);
 const PER_MATCH = new Set(['setvar', 'ctl', 'setenv']);
@@ -342,10 +342,19 @@ export function compileRuleSet(ruleSet: RuleSet, options: CompileOptions = {}): 
   const uses = new Map<string, number>();
   for (const link of links) if (link.transformations.length > 0) uses.set(link.transformKey, (uses.get(link.transformKey) ?? 0) + 1);
   const chainBits = new Map([...uses.keys()].sort((a, b) => (uses.get(b) as number) - (uses.get(a) as number)).map((key, i) => [key, i < 32 ? 1 << i : 0]));
+  const slots = new SlotTables();
+  const viewSlots = new Map<string, number>();
   for (const link of links) {
     link.targetCacheKey = targetCacheKey(link);
+    if (link.targetCacheKey !== undefined) link.targetSlot = slots.listSlot(link.targetCacheKey);
     link.transformBit = chainBits.get(link.transformKey) ?? 0;
+    for (const target of link.targets) {
+      const viewName = target.countName ?? target.selector.name;
+      if (!viewSlots.has(viewName)) viewSlots.set(viewName, viewSlots.size);
+      target.viewSlot = viewSlots.get(viewName);
+    }
   }
-  attachRxPrefilters(rules);
-  return { phases, settings, warnings, ruleCount, byId };
+  slots.viewSlots = viewSlots.size;
+  slots.groupSlots = attachRxPrefilters(rules);
+  return { phases, settings, warnings, ruleCount, byId, slots };
 }

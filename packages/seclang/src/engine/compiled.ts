@@ -21,6 +21,8 @@ export interface CompiledTarget {
   lowerKey?: string;
   /** How a `&` count is named in MATCHED_VAR_NAME (`&ARGS:id`); undefined unless counting. */
   countName?: string;
+  /** Where a transaction keeps its view of this scalar or count (one slot per distinct name; see `SlotTables`). */
+  viewSlot?: number;
 }
 
 export type Disruptive = 'deny' | 'drop' | 'block' | 'pass' | 'allow' | 'redirect';
@@ -35,6 +37,8 @@ export interface CompiledRule {
   exclusions: CompiledTarget[];
   /** Set when every target reads request data that cannot change within a phase: rules with the same key share resolved values. */
   targetCacheKey?: string;
+  /** The key's slot in a transaction's table of resolved lists (`SlotTables.targetLists`). */
+  targetSlot?: number;
   operatorName: string;
   operator: CompiledOperator;
   /** Why the operator could not be compiled; the rule then never matches (reported at load). */
@@ -78,8 +82,34 @@ export interface TrimmedTargets {
   /** The transaction's removal list this was merged for, by identity. */
   removals: readonly RemovedTarget[];
   exclusions: readonly CompiledTarget[];
-  /** Names the resolved target list as `targetCacheKey` does, when the rule's targets are cacheable. */
-  targetCacheKey: string | undefined;
+  /** The slot of the resolved list (as `CompiledRule.targetSlot`), when the rule's targets are cacheable. */
+  targetSlot: number | undefined;
+}
+
+/**
+ * Per-transaction tables are arrays indexed by slots numbered here, at load, instead of maps
+ * keyed by name: a map grows (and is copied) a few times per request, an array is made once.
+ */
+export class SlotTables {
+  /** Distinct names of scalar and count views. */
+  viewSlots = 0;
+  /** Rule-set `@rx` set groups. */
+  groupSlots = 0;
+  private readonly lists = new Map<string, number>();
+  /** Resolved-list keys made at run time (ctl trims) beyond this many get no slot: they are resolved each time. */
+  static readonly MAX_LISTS = 4096;
+
+  get listSlots(): number {
+    return this.lists.size;
+  }
+
+  /** The slot of a resolved-target-list key (undefined once the table is full). */
+  listSlot(key: string): number | undefined {
+    const known = this.lists.get(key);
+    if (known !== undefined || this.lists.size >= SlotTables.MAX_LISTS) return known;
+    this.lists.set(key, this.lists.size);
+    return this.lists.size - 1;
+  }
 }
 
 export type PhaseItem = { rule: CompiledRule } | { marker: string };
@@ -107,4 +137,5 @@ export interface CompiledRuleSet {
   ruleCount: number;
   /** Every top-level rule by id (for ctl removals by tag). */
   byId: Map<number, CompiledRule>;
+  slots: SlotTables;
 }

@@ -16,7 +16,11 @@ const NO_HITS: ReadonlySet<number> = new Set();
 export class RxSetGroup {
   private readonly sets: { set: InstanceType<typeof RE2.Set>; offset: number }[] = [];
 
-  constructor(patterns: readonly string[]) {
+  /** `slot`: this group's index in a transaction's per-group tables. */
+  constructor(
+    patterns: readonly string[],
+    readonly slot = 0,
+  ) {
     let start = 0;
     while (start < patterns.length) {
       // Largest chunk that compiles within RE2's memory budget (halving on failure).
@@ -65,7 +69,7 @@ export interface RxPrefilter {
   negated: boolean;
 }
 
-/** Attaches a prefilter to every link with a macro-free `@rx` (grouped by transformation chain). */
+/** Attaches a prefilter to every link with a macro-free `@rx` (grouped by transformation chain); returns how many groups. */
 export function attachRxPrefilters(rules: readonly CompiledRule[]): number {
   const byChain = new Map<string, { link: CompiledRule; pattern: string; negated: boolean }[]>();
   for (const rule of rules) {
@@ -76,14 +80,16 @@ export function attachRxPrefilters(rules: readonly CompiledRule[]): number {
       byChain.set(link.transformKey, list);
     }
   }
-  let attached = 0;
+  let groups = 0;
   for (const list of byChain.values()) {
     if (list.length < 2) continue;
-    const group = new RxSetGroup(list.map((l) => l.pattern));
+    const group = new RxSetGroup(
+      list.map((l) => l.pattern),
+      groups++,
+    );
     list.forEach((l, index) => {
       l.link.rxPrefilter = { group, index, negated: l.negated };
-      attached++;
     });
   }
-  return attached;
+  return groups;
 }

@@ -13,8 +13,8 @@ export type TargetValue = ValueView;
 
 export interface VariableSource {
   scalars: Map<string, string>;
-  /** How rules see each scalar, made once per name and kept in step when the scalar changes. */
-  scalarViews: Map<string, TargetValue>;
+  /** How rules see each scalar or count, by the target's `viewSlot`: made once per name and kept in step when the value changes. */
+  scalarViews: (TargetValue | undefined)[];
   collections: Map<string, Collection>;
   xml?: { text: string[]; attributes: string[] };
 }
@@ -73,13 +73,11 @@ function entryView(name: string, e: Entry, stable: boolean): TargetValue {
  * How rules see a scalar or a `&` count; one object per name, updated (and its transformation
  * cache dropped) when the value changed.
  */
-function sharedView(source: VariableSource, name: string, value: string, stable: boolean): TargetValue {
-  const view = source.scalarViews.get(name);
-  if (view === undefined) {
-    const made = valueView(name, value, stable);
-    source.scalarViews.set(name, made);
-    return made;
-  }
+function sharedView(source: VariableSource, slot: number | undefined, name: string, value: string, stable: boolean): TargetValue {
+  // A target compiled outside a rule set has no slot: its view is made afresh.
+  if (slot === undefined) return valueView(name, value, stable);
+  const view = source.scalarViews[slot];
+  if (view === undefined) return (source.scalarViews[slot] = valueView(name, value, stable));
   if (view.value !== value) revalue(view, value);
   return view;
 }
@@ -102,8 +100,8 @@ export function resolveTarget(source: VariableSource, target: CompiledTarget, ex
   const collection = source.collections.get(name);
   if (!collection) {
     const value = exclusions.length > 0 && scalarExcluded(name, exclusions) ? undefined : source.scalars.get(name);
-    if (count) out.push(sharedView(source, target.countName ?? `&${name}`, value === undefined ? '0' : '1', false));
-    else if (value !== undefined) out.push(sharedView(source, name, value, !VOLATILE_SCALARS.has(name)));
+    if (count) out.push(sharedView(source, target.viewSlot, target.countName ?? `&${name}`, value === undefined ? '0' : '1', false));
+    else if (value !== undefined) out.push(sharedView(source, target.viewSlot, name, value, !VOLATILE_SCALARS.has(name)));
     return;
   }
   const stable = !VOLATILE.has(name);
@@ -116,7 +114,7 @@ export function resolveTarget(source: VariableSource, target: CompiledTarget, ex
     selected++;
     if (!count) out.push(entryView(name, e, stable));
   }
-  if (count) out.push(sharedView(source, target.countName ?? `&${name}${key !== undefined ? `:${key}` : ''}`, String(selected), false));
+  if (count) out.push(sharedView(source, target.viewSlot, target.countName ?? `&${name}${key !== undefined ? `:${key}` : ''}`, String(selected), false));
 }
 
 /** Every value a rule looks at, appended to `out`; `exclusions` are the rule's own plus any a ctl added. */

@@ -69,8 +69,10 @@ export class Transaction {
   private readonly env = { expand: (text: string): string => expandMacros(text, this.source, this.currentRule) };
   private readonly matchedVars = new Collection(false);
   private readonly matchedVarNames = new Collection(false);
-  /** Resolved targets of stable request data, shared by every rule that names them the same way. */
-  private readonly targetCache = new Map<string, TargetValue[]>();
+  /** Resolved targets of stable request data, by `targetSlot`: shared by every rule that names them the same way, for one phase. */
+  private readonly targetLists: (TargetValue[] | undefined)[];
+  /** Set-pass answers for values seen once (so far), by group slot. */
+  private readonly setCache: (Map<string, ReadonlySet<number>> | undefined)[];
   private readonly scratch = new TargetList();
   /** Values this transaction sees twice are not taken for values that repeat across requests. */
   private readonly repeatWindow = newRepeatWindow();
@@ -82,7 +84,10 @@ export class Transaction {
     this.id = options.id ?? `${Date.now().toString(36)}-${PROCESS_TAG}-${(counter++).toString(36)}`;
     const { settings } = rules;
     this.controls = { mode: settings.mode, removedRules: [], removedTargets: [], requestBodyAccess: settings.requestBodyAccess, responseBodyAccess: settings.responseBodyAccess, forceRequestBodyVariable: false };
-    this.source = { scalars: new Map(), scalarViews: new Map(), collections: new Map([['MATCHED_VARS', this.matchedVars], ['MATCHED_VARS_NAMES', this.matchedVarNames]]) };
+    const { slots } = rules;
+    this.source = { scalars: new Map(), scalarViews: new Array(slots.viewSlots), collections: new Map([['MATCHED_VARS', this.matchedVars], ['MATCHED_VARS_NAMES', this.matchedVarNames]]) };
+    this.targetLists = new Array(slots.listSlots);
+    this.setCache = new Array(slots.groupSlots);
   }
 
   get mode(): string {
@@ -107,8 +112,12 @@ export class Transaction {
   processRequestHeaders(head: RequestHead): Interruption | undefined {
     if (this.engineOff) return undefined;
     const vars = requestHeadVariables(head, this.options.remoteAddr ?? '127.0.0.1', this.rules.settings.argumentSeparator);
-    for (const [k, v] of vars.collections) this.source.collections.set(k, v);
-    for (const [k, v] of vars.scalars) this.source.scalars.set(k, v);
+    // The request's own maps become the transaction's (copying them would grow two more maps).
+    const { source } = this;
+    for (const [k, v] of source.collections) if (!vars.collections.has(k)) vars.collections.set(k, v);
+    source.collections = vars.collections;
+    for (const [k, v] of source.scalars) if (!vars.scalars.has(k)) vars.scalars.set(k, v);
+    source.scalars = vars.scalars;
     const s = this.source.scalars;
     s.set('REMOTE_PORT', String(this.options.remotePort ?? 0));
     s.set('SERVER_PORT', String(this.options.serverPort ?? 80));
@@ -126,7 +135,7 @@ export class Transaction {
       s.set('REQBODY_PROCESSOR', processor);
     }
     for (const name of ['TX', 'FILES', 'FILES_NAMES', 'FILES_SIZES', 'MULTIPART_PART_HEADERS', 'ENV', 'IP', 'GLOBAL', 'SESSION', 'USER', 'RESPONSE_HEADERS', 'RESPONSE_HEADERS_NAMES']) this.collection(name);
-    this.targetCache.clear();
+    this.forgetTargetLists();
     return this.runPhase(1);
   }
 
@@ -155,7 +164,7 @@ export class Transaction {
       if (name === 'URLENCODED' || this.controls.forceRequestBodyVariable) s.set('REQUEST_BODY', body);
       if (processor) this.applyBody(processor(body, this.header('content-type'), LIMITS));
     }
-    this.targetCache.clear();
+    this.forgetTargetLists();
     return this.runPhase(2);
   }
 
@@ -202,7 +211,7 @@ export class Transaction {
     this.source.collections.set('RESPONSE_HEADERS_NAMES', n);
     s.set('RESPONSE_CONTENT_TYPE', h.firstLower('content-type')?.value ?? '');
     s.set('RESPONSE_CONTENT_LENGTH', h.firstLower('content-length')?.value ?? '');
-    this.targetCache.clear();
+    this.forgetTargetLists();
     return this.runPhase(3);
   }
 
@@ -216,7 +225,7 @@ export class Transaction {
   processResponseBody(body: Buffer = Buffer.alloc(0)): Interruption | undefined {
     if (this.engineOff) return undefined;
     if (this.wantsResponseBody()) this.source.scalars.set('RESPONSE_BODY', body.subarray(0, this.rules.settings.responseBodyLimit).toString('latin1'));
-    this.targetCache.clear();
+    this.forgetTargetLists();
     return this.runPhase(4);
   }
 
@@ -298,18 +307,21 @@ export class Transaction {
     return true;
   }
 
-  private cachedTargets(rule: CompiledRule, exclusions: readonly CompiledTarget[], key: string): TargetValue[] {
-    let values = this.targetCache.get(key);
+  private cachedTargets(rule: CompiledRule, exclusions: readonly CompiledTarget[], slot: number): TargetValue[] {
+    let values = this.targetLists[slot];
     if (!values) {
       // Resolved through the scratch list and copied at its exact size (a fresh list would grow in 16-slot steps).
       this.scratch.clear();
       resolveTargets(this.source, rule, exclusions, this.scratch);
-      this.targetCache.set(key, (values = this.scratch.items.slice(0, this.scratch.length)));
+      this.targetLists[slot] = values = this.scratch.items.slice(0, this.scratch.length);
     }
     return values;
   }
 
-  private readonly setCache = new Map<RxSetGroup, Map<string, ReadonlySet<number>>>();
+  /** A new phase: request data may have changed (a body, response headers), so resolved lists go. */
+  private forgetTargetLists(): void {
+    this.targetLists.fill(undefined);
+  }
 
   /**
    * Which patterns of a group match this value (one set pass per group and value). Values that
@@ -318,8 +330,8 @@ export class Transaction {
   private setMatches(group: RxSetGroup, value: string): ReadonlySet<number> {
     const remembered = group.remembered(value);
     if (remembered !== undefined) return remembered;
-    let perValue = this.setCache.get(group);
-    if (!perValue) this.setCache.set(group, (perValue = new Map()));
+    let perValue = this.setCache[group.slot];
+    if (!perValue) this.setCache[group.slot] = perValue = new Map();
     let hits = perValue.get(value);
     if (!hits) perValue.set(value, (hits = group.match(value)));
     return hits;
@@ -380,8 +392,8 @@ export class Transaction {
     }
     // Only merges are kept (for the few dozen rules a ctl trims); the check itself allocates nothing.
     if (!merged) return undefined;
-    const targetCacheKey = rule.targetCacheKey === undefined ? undefined : `${rule.targetCacheKey}|${merged.slice(rule.exclusions.length).map(selectorText).join('|')}`;
-    return (rule.trimmed = { removals: removed.slice(), exclusions: merged, targetCacheKey });
+    const targetSlot = rule.targetCacheKey === undefined ? undefined : this.rules.slots.listSlot(`${rule.targetCacheKey}|${merged.slice(rule.exclusions.length).map(selectorText).join('|')}`);
+    return (rule.trimmed = { removals: removed.slice(), exclusions: merged, targetSlot });
   }
 
   /** One operator call on one (transformed) value; true when it matched and the match was recorded. */
@@ -403,13 +415,13 @@ export class Transaction {
   private evaluateLink(rule: CompiledRule, head: CompiledRule): boolean {
     const trimmed = this.trimmedFor(rule, head);
     const exclusions = trimmed === undefined ? rule.exclusions : trimmed.exclusions;
-    const cacheKey = trimmed === undefined ? rule.targetCacheKey : trimmed.targetCacheKey;
+    const listSlot = trimmed === undefined ? rule.targetSlot : trimmed.targetSlot;
     let targets: readonly TargetValue[];
     let count: number;
     if (rule.targets.length === 0) {
       targets = NO_TARGET;
       count = 1;
-    } else if (!cacheKey) {
+    } else if (listSlot === undefined) {
       // Values that may change between rules: resolved into one reused list (nothing below
       // resolves again while it is read).
       this.scratch.clear();
@@ -419,7 +431,7 @@ export class Transaction {
     } else {
       // Stable request data, shared by every rule that selects it the same way (CRS's XSS rules
       // share one list, trimmed alike by 941010's ctl).
-      targets = this.cachedTargets(rule, exclusions, cacheKey);
+      targets = this.cachedTargets(rule, exclusions, listSlot);
       count = targets.length;
     }
     let matched = false;
