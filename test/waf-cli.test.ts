@@ -234,6 +234,8 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
     try {
       const a = await start();
       expect(a.workers).toHaveLength(2);
+      // Workers get the larger young generation (fewer young collections per request).
+      for (const pid of a.workers) expect(readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0')).toContain('--max-semi-space-size=32');
       await traffic(a.port);
       const exited = new Promise<number | null>((ok) => a.child.on('exit', (code) => ok(code)));
       a.child.kill('SIGTERM');
