@@ -1,17 +1,18 @@
 /**
  * One HTTP exchange through the rules: phases 1 (request headers), 2 (request body, after the
  * body processor), 3 (response headers), 4 (response body) and 5 (logging). Owns rule
- * evaluation — targets, cached transformations, multiMatch, captures, chains, per-match
- * actions, skip/skipAfter, disruptive actions per engine mode — and the matched-rule log.
+ * evaluation — cached transformations, the @rx set prefilter, multiMatch, captures, chains,
+ * per-match actions, skip/skipAfter, disruptive actions per engine mode — and the matched-rule
+ * log; which values a link looks at is `link-targets.ts`.
  */
 import { BODY_PROCESSORS, defaultProcessor } from '../body/registry.js';
-import { Collection, collectionOf, deriveArgumentViews, requestHeadVariables, valueView, type RequestHead } from '../request/collections.js';
-import type { PerMatchAction, RemovedTarget, TransactionControls } from './actions.js';
-import type { CompiledRule, CompiledRuleSet, CompiledTarget, TrimmedTargets } from './compiled.js';
-import { selectorText } from './compile.js';
+import { Collection, collectionOf, deriveArgumentViews, requestHeadVariables, type RequestHead } from '../request/collections.js';
+import type { PerMatchAction, TransactionControls } from './actions.js';
+import type { CompiledRule, CompiledRuleSet } from './compiled.js';
+import { LinkTargets } from './link-targets.js';
 import { RuleMatch, type MatchedRule } from './matched-rule.js';
 import type { RxSetGroup } from './rx-prefilter.js';
-import { TargetList, expandMacros, resolveTargets, type TargetValue, type VariableSource } from './targets.js';
+import { expandMacros, type TargetValue, type VariableSource } from './targets.js';
 import type { Transformation } from '../transform/registry.js';
 import { enterRepeatWindow, newRepeatWindow } from '../util/repeat-memo.js';
 
@@ -32,18 +33,11 @@ export interface TransactionOptions {
 export type { MatchedRule };
 
 const LIMITS = { maxDepth: 512, maxArgs: 1000 };
-const NO_TARGET: TargetValue[] = [valueView('', '', false)];
 const PORT_SUFFIX = /:\d+$/;
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 let counter = 0;
 /** Workers of one `bulwark waf` share a clock and each count from 0: the pid keeps their ids apart. */
 const PROCESS_TAG = process.pid.toString(36);
-
-function sameRemovals(a: readonly RemovedTarget[], b: readonly RemovedTarget[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function applyChain(chain: readonly Transformation[], value: string): string {
   let v = value;
@@ -69,11 +63,10 @@ export class Transaction {
   private readonly env = { expand: (text: string): string => expandMacros(text, this.source, this.currentRule) };
   private readonly matchedVars = new Collection(false);
   private readonly matchedVarNames = new Collection(false);
-  /** Resolved targets of stable request data, by `targetSlot`: shared by every rule that names them the same way, for one phase. */
-  private readonly targetLists: (TargetValue[] | undefined)[];
+  /** The values each rule link looks at. */
+  private readonly targets: LinkTargets;
   /** Set-pass answers for values seen once (so far), by group slot. */
   private readonly setCache: (Map<string, ReadonlySet<number>> | undefined)[];
-  private readonly scratch = new TargetList();
   /** Values this transaction sees twice are not taken for values that repeat across requests. */
   private readonly repeatWindow = newRepeatWindow();
 
@@ -86,7 +79,7 @@ export class Transaction {
     this.controls = { mode: settings.mode, removedRules: [], removedTargets: [], requestBodyAccess: settings.requestBodyAccess, responseBodyAccess: settings.responseBodyAccess, forceRequestBodyVariable: false };
     const { slots } = rules;
     this.source = { scalars: new Map(), scalarViews: new Array(slots.viewSlots), collections: new Map([['MATCHED_VARS', this.matchedVars], ['MATCHED_VARS_NAMES', this.matchedVarNames]]) };
-    this.targetLists = new Array(slots.listSlots);
+    this.targets = new LinkTargets(slots, this.source, this.controls.removedTargets);
     this.setCache = new Array(slots.groupSlots);
   }
 
@@ -135,7 +128,7 @@ export class Transaction {
       s.set('REQBODY_PROCESSOR', processor);
     }
     for (const name of ['TX', 'FILES', 'FILES_NAMES', 'FILES_SIZES', 'MULTIPART_PART_HEADERS', 'ENV', 'IP', 'GLOBAL', 'SESSION', 'USER', 'RESPONSE_HEADERS', 'RESPONSE_HEADERS_NAMES']) this.collection(name);
-    this.forgetTargetLists();
+    this.targets.forget();
     return this.runPhase(1);
   }
 
@@ -164,7 +157,7 @@ export class Transaction {
       if (name === 'URLENCODED' || this.controls.forceRequestBodyVariable) s.set('REQUEST_BODY', body);
       if (processor) this.applyBody(processor(body, this.header('content-type'), LIMITS));
     }
-    this.forgetTargetLists();
+    this.targets.forget();
     return this.runPhase(2);
   }
 
@@ -211,7 +204,7 @@ export class Transaction {
     this.source.collections.set('RESPONSE_HEADERS_NAMES', n);
     s.set('RESPONSE_CONTENT_TYPE', h.firstLower('content-type')?.value ?? '');
     s.set('RESPONSE_CONTENT_LENGTH', h.firstLower('content-length')?.value ?? '');
-    this.forgetTargetLists();
+    this.targets.forget();
     return this.runPhase(3);
   }
 
@@ -225,7 +218,7 @@ export class Transaction {
   processResponseBody(body: Buffer = Buffer.alloc(0)): Interruption | undefined {
     if (this.engineOff) return undefined;
     if (this.wantsResponseBody()) this.source.scalars.set('RESPONSE_BODY', body.subarray(0, this.rules.settings.responseBodyLimit).toString('latin1'));
-    this.forgetTargetLists();
+    this.targets.forget();
     return this.runPhase(4);
   }
 
@@ -307,22 +300,6 @@ export class Transaction {
     return true;
   }
 
-  private cachedTargets(rule: CompiledRule, exclusions: readonly CompiledTarget[], slot: number): TargetValue[] {
-    let values = this.targetLists[slot];
-    if (!values) {
-      // Resolved through the scratch list and copied at its exact size (a fresh list would grow in 16-slot steps).
-      this.scratch.clear();
-      resolveTargets(this.source, rule, exclusions, this.scratch);
-      this.targetLists[slot] = values = this.scratch.items.slice(0, this.scratch.length);
-    }
-    return values;
-  }
-
-  /** A new phase: request data may have changed (a body, response headers), so resolved lists go. */
-  private forgetTargetLists(): void {
-    this.targetLists.fill(undefined);
-  }
-
   /**
    * Which patterns of a group match this value (one set pass per group and value). Values that
    * repeat across requests are remembered by the group; the rest here, for this transaction.
@@ -375,27 +352,6 @@ export class Transaction {
     return false;
   }
 
-  /**
-   * The rule's exclusions plus the targets `ctl:ruleRemoveTarget*` removed for its chain head
-   * (undefined when no removal applies). Removals are built once per ctl at load, so a merge is
-   * reused (from the rule) as long as this transaction's removal list is the one it was merged for.
-   */
-  private trimmedFor(rule: CompiledRule, head: CompiledRule): TrimmedTargets | undefined {
-    const removed = this.controls.removedTargets;
-    if (removed.length === 0) return undefined;
-    const trimmed = rule.trimmed;
-    if (trimmed !== undefined && sameRemovals(trimmed.removals, removed)) return trimmed;
-    let merged: CompiledTarget[] | undefined;
-    for (let i = 0; i < removed.length; i++) {
-      const r = removed[i] as RemovedTarget;
-      if (r.applies(head)) (merged ??= [...rule.exclusions]).push(r.target);
-    }
-    // Only merges are kept (for the few dozen rules a ctl trims); the check itself allocates nothing.
-    if (!merged) return undefined;
-    const targetSlot = rule.targetCacheKey === undefined ? undefined : this.rules.slots.listSlot(`${rule.targetCacheKey}|${merged.slice(rule.exclusions.length).map(selectorText).join('|')}`);
-    return (rule.trimmed = { removals: removed.slice(), exclusions: merged, targetSlot });
-  }
-
   /** One operator call on one (transformed) value; true when it matched and the match was recorded. */
   private test(rule: CompiledRule, target: TargetValue, value: string): boolean {
     const pf = rule.rxPrefilter;
@@ -413,27 +369,8 @@ export class Transaction {
   }
 
   private evaluateLink(rule: CompiledRule, head: CompiledRule): boolean {
-    const trimmed = this.trimmedFor(rule, head);
-    const exclusions = trimmed === undefined ? rule.exclusions : trimmed.exclusions;
-    const listSlot = trimmed === undefined ? rule.targetSlot : trimmed.targetSlot;
-    let targets: readonly TargetValue[];
-    let count: number;
-    if (rule.targets.length === 0) {
-      targets = NO_TARGET;
-      count = 1;
-    } else if (listSlot === undefined) {
-      // Values that may change between rules: resolved into one reused list (nothing below
-      // resolves again while it is read).
-      this.scratch.clear();
-      resolveTargets(this.source, rule, exclusions, this.scratch);
-      targets = this.scratch.items;
-      count = this.scratch.length;
-    } else {
-      // Stable request data, shared by every rule that selects it the same way (CRS's XSS rules
-      // share one list, trimmed alike by 941010's ctl).
-      targets = this.cachedTargets(rule, exclusions, listSlot);
-      count = targets.length;
-    }
+    const targets = this.targets.resolve(rule, head);
+    const count = this.targets.count;
     let matched = false;
     for (let i = 0; i < count; i++) {
       const target = targets[i] as TargetValue;
