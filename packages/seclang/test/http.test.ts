@@ -97,6 +97,30 @@ describe('reverse proxy', () => {
     expect(sockets.size).toBeLessThan(5);
   });
 
+  it('with request body access off, streams bodies (chunked and sized) through and ends bodyless requests', async () => {
+    const upstreamPort = (upstream.address() as AddressInfo).port;
+    const streaming = createWafProxy(Waf.fromText('SecRuleEngine On\nSecRequestBodyAccess Off\nSecRule ARGS "@contains attack" "id:1,phase:2,deny"'), { upstream: new URL(`http://127.0.0.1:${upstreamPort}`) });
+    const port = await listen(streaming.server);
+    try {
+      const binary = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 13) & 0xff));
+      const sized = await send(port, '/upload', { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(binary.length) }, body: binary });
+      expect(sized.body.equals(binary)).toBe(true);
+      const chunked = await new Promise<Buffer>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/upload', method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks)));
+        });
+        req.on('error', reject);
+        req.write(binary.subarray(0, 40_000));
+        setTimeout(() => req.end(binary.subarray(40_000)), 20);
+      });
+      expect(chunked.equals(binary)).toBe(true);
+      for (const method of ['GET', 'DELETE']) expect((await send(port, '/item/7', { method })).body.toString()).toBe(`${method} /item/7`);
+    } finally {
+      await streaming.close();
+    }
+  });
+
   it('passes forwarding headers on as nginx does and drops hop-by-hop ones', async () => {
     const r = await send(proxyPort, '/headers', { headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-request-id': 'spoofed', connection: 'keep-alive, x-hop-secret', 'x-hop-secret': 'not for the app', 'x-kept': 'yes' } });
     const raw = JSON.parse(r.body.toString()) as string[];

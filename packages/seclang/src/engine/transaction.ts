@@ -32,6 +32,7 @@ export interface TransactionOptions {
 
 export type { MatchedRule };
 
+const NO_BYTES = Buffer.alloc(0);
 const LIMITS = { maxDepth: 512, maxArgs: 1000 };
 const PORT_SUFFIX = /:\d+$/;
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
@@ -137,7 +138,7 @@ export class Transaction {
   }
 
   /** Body processing and phase 2. */
-  processRequestBody(bodyBytes: Buffer = Buffer.alloc(0)): Interruption | undefined {
+  processRequestBody(bodyBytes: Buffer = NO_BYTES): Interruption | undefined {
     if (this.engineOff) return undefined;
     if (this.interruption) return this.interruption;
     const s = this.source.scalars;
@@ -215,7 +216,7 @@ export class Transaction {
   }
 
   /** Phase 4. */
-  processResponseBody(body: Buffer = Buffer.alloc(0)): Interruption | undefined {
+  processResponseBody(body: Buffer = NO_BYTES): Interruption | undefined {
     if (this.engineOff) return undefined;
     if (this.wantsResponseBody()) this.source.scalars.set('RESPONSE_BODY', body.subarray(0, this.rules.settings.responseBodyLimit).toString('latin1'));
     this.targets.forget();

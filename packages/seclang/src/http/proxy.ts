@@ -128,7 +128,13 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
       })().catch(upstreamFailed);
     });
     if (body) upstreamReq.end(body);
-    else req.pipe(upstreamReq);
+    else if (hasRequestBody(req)) req.pipe(upstreamReq);
+    else {
+      // Nothing to stream (no Content-Length or Transfer-Encoding means no body): a pipe
+      // would set up its listeners on every GET for nothing.
+      req.resume();
+      upstreamReq.end();
+    }
   };
 
   const server = createServer({ keepAlive: true }, (req, res) => {
