@@ -18,7 +18,8 @@ export { loadFtwTests, parseFtwFile, parseFtwOverrides, requestBytes, type FtwIn
 export { parseRawRequest, type RawRequest } from './request/raw-request.js';
 export { Collection, parseArguments, requestVariables, type Entry, type RequestVariables } from './request/collections.js';
 export { Waf, bundledConfig, type RuleSource } from './engine/waf.js';
-export { Transaction, type Interruption, type MatchedRule, type TransactionOptions } from './engine/transaction.js';
+export { Transaction, type Interruption, type TransactionOptions } from './engine/transaction.js';
+export type { MatchedRule } from './engine/matched-rule.js';
 export { compileRuleSet } from './engine/compile.js';
 export type { CompiledRuleSet, EngineSettings } from './engine/compiled.js';
 export { runFtwTests, logLine, type FtwCaseResult, type FtwRunSummary } from './ftw/runner.js';

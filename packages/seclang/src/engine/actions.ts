@@ -70,6 +70,16 @@ export interface RemovedTarget {
   target: CompiledTarget;
 }
 
+/** The rules a ctl names: by id (`942100`, `942100-942199`) or by tag. */
+function rulesNamed(byId: boolean, spec: string): (rule: CompiledRule) => boolean {
+  if (byId) {
+    const m = idMatcher(spec);
+    return (r) => m(r.id);
+  }
+  const m = tagMatcher(spec);
+  return (r) => m(r.tags);
+}
+
 /**
  * `ctl:option=value` with the value known: the removal predicates and targets are built here,
  * once, so every transaction the ctl runs in shares them (and the exclusion lists merged from
@@ -81,14 +91,9 @@ function ctlWithValue(option: string, value: string): PerMatchAction {
       const mode: EngineMode = /^off$/i.test(value) ? 'Off' : /^detectiononly$/i.test(value) ? 'DetectionOnly' : 'On';
       return (_source, controls) => void (controls.mode = mode);
     }
-    case 'ruleremovebyid': {
-      const m = idMatcher(value);
-      const removes = (r: CompiledRule): boolean => m(r.id);
-      return (_source, controls) => void controls.removedRules.push(removes);
-    }
+    case 'ruleremovebyid':
     case 'ruleremovebytag': {
-      const m = tagMatcher(value);
-      const removes = (r: CompiledRule): boolean => m(r.tags);
+      const removes = rulesNamed(option === 'ruleremovebyid', value);
       return (_source, controls) => void controls.removedRules.push(removes);
     }
     case 'ruleremovetargetbyid':
@@ -96,8 +101,7 @@ function ctlWithValue(option: string, value: string): PerMatchAction {
       const semi = value.indexOf(';');
       const selectors = semi < 0 ? undefined : parseVariables(value.slice(semi + 1));
       if (!Array.isArray(selectors)) return NOTHING;
-      const spec = value.slice(0, semi);
-      const applies = option === 'ruleremovetargetbyid' ? ((m) => (r: CompiledRule) => m(r.id))(idMatcher(spec)) : ((m) => (r: CompiledRule) => m(r.tags))(tagMatcher(spec));
+      const applies = rulesNamed(option === 'ruleremovetargetbyid', value.slice(0, semi));
       const removals: RemovedTarget[] = selectors.map((sel) => ({ applies, target: compileTarget({ ...sel, exclude: true }) }));
       return (_source, controls) => void controls.removedTargets.push(...removals);
     }
@@ -135,7 +139,6 @@ function compileCtl(spec: string): PerMatchAction {
   if (!valueText.includes('%{')) return ctlWithValue(option, valueText.trim());
   return (source, controls, rule) => ctlWithValue(option, expandMacros(valueText, source, rule).trim())(source, controls, rule);
 }
-
 
 export function compilePerMatchAction(action: Action): PerMatchAction {
   const value = action.value ?? '';

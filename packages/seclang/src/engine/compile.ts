@@ -343,18 +343,12 @@ export function compileRuleSet(ruleSet: RuleSet, options: CompileOptions = {}): 
   for (const link of links) if (link.transformations.length > 0) uses.set(link.transformKey, (uses.get(link.transformKey) ?? 0) + 1);
   const chainBits = new Map([...uses.keys()].sort((a, b) => (uses.get(b) as number) - (uses.get(a) as number)).map((key, i) => [key, i < 32 ? 1 << i : 0]));
   const slots = new SlotTables();
-  const viewSlots = new Map<string, number>();
   for (const link of links) {
     link.targetCacheKey = targetCacheKey(link);
     if (link.targetCacheKey !== undefined) link.targetSlot = slots.listSlot(link.targetCacheKey);
     link.transformBit = chainBits.get(link.transformKey) ?? 0;
-    for (const target of link.targets) {
-      const viewName = target.countName ?? target.selector.name;
-      if (!viewSlots.has(viewName)) viewSlots.set(viewName, viewSlots.size);
-      target.viewSlot = viewSlots.get(viewName);
-    }
+    for (const target of link.targets) target.viewSlot = slots.viewSlot(target.countName ?? target.selector.name);
   }
-  slots.viewSlots = viewSlots.size;
   slots.groupSlots = attachRxPrefilters(rules);
   return { phases, settings, warnings, ruleCount, byId, slots };
 }

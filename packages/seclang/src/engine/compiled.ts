@@ -37,7 +37,7 @@ export interface CompiledRule {
   exclusions: CompiledTarget[];
   /** Set when every target reads request data that cannot change within a phase: rules with the same key share resolved values. */
   targetCacheKey?: string;
-  /** The key's slot in a transaction's table of resolved lists (`SlotTables.targetLists`). */
+  /** The key's slot in a transaction's table of resolved lists (`SlotTables.listSlot`). */
   targetSlot?: number;
   operatorName: string;
   operator: CompiledOperator;
@@ -91,16 +91,28 @@ export interface TrimmedTargets {
  * keyed by name: a map grows (and is copied) a few times per request, an array is made once.
  */
 export class SlotTables {
-  /** Distinct names of scalar and count views. */
-  viewSlots = 0;
   /** Rule-set `@rx` set groups. */
   groupSlots = 0;
   private readonly lists = new Map<string, number>();
+  private readonly views = new Map<string, number>();
   /** Resolved-list keys made at run time (ctl trims) beyond this many get no slot: they are resolved each time. */
   static readonly MAX_LISTS = 4096;
 
   get listSlots(): number {
     return this.lists.size;
+  }
+
+  /** Distinct names of scalar and count views. */
+  get viewSlots(): number {
+    return this.views.size;
+  }
+
+  /** The slot of a scalar or count view's name (numbered at load only). */
+  viewSlot(name: string): number {
+    const known = this.views.get(name);
+    if (known !== undefined) return known;
+    this.views.set(name, this.views.size);
+    return this.views.size - 1;
   }
 
   /** The slot of a resolved-target-list key (undefined once the table is full). */

@@ -19,7 +19,7 @@ export class RxSetGroup {
   /** `slot`: this group's index in a transaction's per-group tables. */
   constructor(
     patterns: readonly string[],
-    readonly slot = 0,
+    readonly slot: number,
   ) {
     let start = 0;
     while (start < patterns.length) {

@@ -30,8 +30,6 @@ export interface TransactionOptions {
   serverPort?: number;
 }
 
-export type { MatchedRule };
-
 const NO_BYTES = Buffer.alloc(0);
 const LIMITS = { maxDepth: 512, maxArgs: 1000 };
 const PORT_SUFFIX = /:\d+$/;
@@ -106,12 +104,11 @@ export class Transaction {
   processRequestHeaders(head: RequestHead): Interruption | undefined {
     if (this.engineOff) return undefined;
     const vars = requestHeadVariables(head, this.options.remoteAddr ?? '127.0.0.1', this.rules.settings.argumentSeparator);
-    // The request's own maps become the transaction's (copying them would grow two more maps).
-    const { source } = this;
-    for (const [k, v] of source.collections) if (!vars.collections.has(k)) vars.collections.set(k, v);
-    source.collections = vars.collections;
-    for (const [k, v] of source.scalars) if (!vars.scalars.has(k)) vars.scalars.set(k, v);
-    source.scalars = vars.scalars;
+    // The request's own maps become the transaction's (copying them would grow two more maps);
+    // until now the transaction held only its MATCHED_VARS collections.
+    for (const [k, v] of this.source.collections) vars.collections.set(k, v);
+    this.source.collections = vars.collections;
+    this.source.scalars = vars.scalars;
     const s = this.source.scalars;
     s.set('REMOTE_PORT', String(this.options.remotePort ?? 0));
     s.set('SERVER_PORT', String(this.options.serverPort ?? 80));

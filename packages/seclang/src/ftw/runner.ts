@@ -6,7 +6,7 @@
  */
 import RE2 from 're2';
 import type { Waf } from '../engine/waf.js';
-import type { MatchedRule } from '../engine/transaction.js';
+import type { MatchedRule } from '../engine/matched-rule.js';
 import { parseRawRequest } from '../request/raw-request.js';
 import { echoBackend } from './echo-backend.js';
 import { requestBytes, type FtwOutput, type FtwOverride, type FtwStage, type FtwTest } from './ftw-tests.js';

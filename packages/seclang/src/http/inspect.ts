@@ -8,7 +8,8 @@
 import { STATUS_CODES, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Interruption, MatchedRule, Transaction } from '../engine/transaction.js';
+import type { MatchedRule } from '../engine/matched-rule.js';
+import type { Interruption, Transaction } from '../engine/transaction.js';
 import type { Waf } from '../engine/waf.js';
 import type { RequestHead } from '../request/collections.js';
 

@@ -6,19 +6,14 @@
  */
 import { detectSqli } from '../detect/sqli.js';
 import { detectXss } from '../detect/xss.js';
-import { RepeatMemo } from '../util/repeat-memo.js';
-import { result, type CompiledOperator, type OperatorFactory, type OperatorResult } from './operator.js';
-
-const MEMO_VALUE_LENGTH = 256;
-const MEMO_ENTRIES = 1024;
+import { rememberingShort } from '../util/repeat-memo.js';
+import { result, type CompiledOperator, type OperatorFactory } from './operator.js';
 
 function detector(detect: (value: string) => { detected: boolean; reason?: string }, fallbackReason: string): CompiledOperator {
-  const verdict = (value: string): OperatorResult => {
+  return rememberingShort((value) => {
     const r = detect(value);
     return r.detected ? result(true, [r.reason ?? fallbackReason]) : result(false);
-  };
-  const memo = new RepeatMemo<OperatorResult>(MEMO_ENTRIES);
-  return (value) => (value.length > MEMO_VALUE_LENGTH ? verdict(value) : (memo.get(value) ?? memo.set(value, verdict(value))));
+  }, 1024);
 }
 
 export const DETECT_OPERATORS: Record<string, OperatorFactory> = {

@@ -8,7 +8,7 @@ import RE2 from 're2';
 import { toBytes } from '../transform/bytes.js';
 import { AhoCorasick } from '../util/aho-corasick.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
-import { RepeatMemo } from '../util/repeat-memo.js';
+import { rememberingShort } from '../util/repeat-memo.js';
 import { hasMacro, result, type CompiledOperator, type OperatorFactory } from './operator.js';
 
 /** Patterns built from macros at run time (`^%{tx.allowed_methods}$`): compiled once per text. */
@@ -31,8 +31,8 @@ const exec = (re: RE2, value: string): ReturnType<CompiledOperator> => {
  * attacker-chosen values only lower the hit rate.
  */
 function rememberingTest(re: RE2): CompiledOperator {
-  const memo = new RepeatMemo<boolean>(1024);
-  return (value) => result(value.length > 256 ? re.test(value) : (memo.get(value) ?? memo.set(value, re.test(value))));
+  const test = rememberingShort((value) => re.test(value), 1024);
+  return (value) => result(test(value));
 }
 
 const rx: OperatorFactory = (argument, ctx) => {

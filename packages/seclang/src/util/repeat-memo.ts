@@ -31,6 +31,18 @@ function hashKey(key: string): number {
   return h >>> 0;
 }
 
+/** Values longer than this are never remembered (long values rarely repeat, and each would hold memory). */
+const REMEMBERED_LENGTH = 256;
+
+/**
+ * `compute` with its answers for short values kept in a RepeatMemo of `capacity` answers: a value
+ * that repeats across requests is computed once (verdicts of `@rx`, `@detectSQLi`, `@detectXSS`).
+ */
+export function rememberingShort<V>(compute: (value: string) => V, capacity: number): (value: string) => V {
+  const memo = new RepeatMemo<V>(capacity);
+  return (value) => (value.length > REMEMBERED_LENGTH ? compute(value) : (memo.get(value) ?? memo.set(value, compute(value))));
+}
+
 export class RepeatMemo<V> {
   /** The answers themselves: a bounded table that forgets everything when full. */
   private readonly answers: BoundedMemo<string, V>;
