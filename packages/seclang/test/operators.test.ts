@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { enterRepeatWindow, newRepeatWindow } from '../src/util/repeat-memo.js';
 import { compileOperator, NO_ENV, parseOperator, parseRuleSetFiles, type CompileContext, type OperatorEnv, type Rule } from '../src/index.js';
 
 const ctx: CompileContext = { ruleDir: '/nonexistent', readFile: (p) => readFileSync(p, 'utf8') };
@@ -60,6 +61,15 @@ const CASES: [string, string, boolean][] = [
 describe('operators', () => {
   it.each(CASES)('%s on %j → %s', (op, value, expected) => {
     expect(matches(op, value)).toBe(expected);
+  });
+
+  it('@ipMatch gives each address its own verdict when addresses come back in later transactions', () => {
+    const inList = matcher('@ipMatch 10.0.0.0/8,::1');
+    const expected: [string, boolean][] = [['10.1.2.3', true], ['11.1.2.3', false], ['::1', true], ['::2', false], ['not an ip', false]];
+    for (let round = 0; round < 4; round++) {
+      enterRepeatWindow(newRepeatWindow()); // a new transaction: addresses seen before are now remembered
+      for (const [address, inside] of expected) expect(inList(address, NO_ENV).matched).toBe(inside);
+    }
   });
 
   it('expands macros in arguments per call', () => {
