@@ -75,6 +75,20 @@ describe('transformations', () => {
     expect(() => applyTransformations('x', ['nope'])).toThrow(/unknown transformation t:nope/);
   });
 
+  it('base64Decode decodes short values as Node does the alphabet characters it keeps (skipped junk, first = ends, partial last group)', () => {
+    // The reference is the long-input path: Buffer on the kept alphabet characters.
+    const reference = (s: string): string => Buffer.from(s.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1');
+    for (const s of ['QQ==QUJD', 'QUJ=D', '=QUJD', 'QUJDQQ', 'Q', 'Q=Q=Q=', 'QU-_JD', 'QU\u00e9JD', 'PHNjcmlwdD4']) expect(t('base64decode', s)).toBe(reference(s));
+    const alphabet = 'AQUJDz09+/=-_ \u00e9\u0000\n\u4e2dgwab';
+    let seed = 7;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let i = 0; i < 20_000; i++) {
+      let s = '';
+      for (let j = next(40); j > 0; j--) s += next(5) < 4 ? alphabet[next(alphabet.length)] : String.fromCharCode(next(0x3000));
+      expect(t('base64decode', s)).toBe(reference(s));
+    }
+  });
+
   it('stays linear on long hostile inputs', () => {
     const long = '%u'.repeat(100_000) + '\\'.repeat(100_000) + '&#x'.repeat(50_000);
     for (const name of Object.keys(TRANSFORMATIONS)) expect(typeof t(name, long)).toBe('string');

@@ -156,7 +156,41 @@ function cEscape(s: string, i: number): Escape {
 }
 export const escapeSeqDecode = (input: string): string => decodeEscapes(input, cEscape);
 
-export const base64Decode = (input: string): string => Buffer.from(input.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1');
+/** Each base64 alphabet character's 6-bit value by char code, -1 for the rest. */
+const BASE64_VALUE = ((): Int8Array => {
+  const values = new Int8Array(128).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < alphabet.length; i++) values[alphabet.charCodeAt(i)] = i;
+  return values;
+})();
+/** Longer inputs go through Buffer (native); shorter ones, the common case, are decoded here without one. */
+const SHORT_BASE64 = 256;
+
+/**
+ * Characters outside the base64 alphabet are skipped, the first `=` ends the data, and a last
+ * group of 2 or 3 characters gives 1 or 2 bytes (as Node's decoder does on the kept characters).
+ */
+export function base64Decode(input: string): string {
+  if (input.length > SHORT_BASE64) return Buffer.from(input.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1');
+  let out = '';
+  let bits = 0;
+  let count = 0;
+  for (let i = 0; i < input.length; i++) {
+    const code = input.charCodeAt(i);
+    if (code === 0x3d) break; // '='
+    const value = code < 128 ? (BASE64_VALUE[code] as number) : -1;
+    if (value < 0) continue;
+    bits = (bits << 6) | value;
+    if (++count === 4) {
+      out += String.fromCharCode((bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff);
+      bits = 0;
+      count = 0;
+    }
+  }
+  if (count === 2) out += String.fromCharCode((bits >> 4) & 0xff);
+  else if (count === 3) out += String.fromCharCode((bits >> 10) & 0xff, (bits >> 2) & 0xff);
+  return out;
+}
 
 export function hexDecode(input: string): string {
   let out = '';
