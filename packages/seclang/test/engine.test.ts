@@ -168,6 +168,9 @@ ${rules}`, { method: 'POST', headers: [['Content-Type', type]], body });
     const m = post('multipart/form-data; boundary=XyZ', multipart, `SecRule FILES "@endsWith .php" "id:1"\nSecRule ARGS:title "@streq hello" "id:2"\nSecRule MULTIPART_PART_HEADERS "@rx ^content-type" "id:3,t:lowercase"\nSecRule MULTIPART_STRICT_ERROR "@eq 0" "id:4"`);
     expect(ids(m).filter((id) => id < 100)).toEqual([1, 2, 3, 4]);
     expect(ids(post('text/xml', '<a x="attr1"><b>text1</b><![CDATA[cdata1]]></a>', `SecRule XML:/* "@streq text1" "id:1"\nSecRule XML:/* "@streq cdata1" "id:2"\nSecRule XML://@* "@streq attr1" "id:3"`)).filter((id) => id < 100)).toEqual([1, 2, 3]);
+    // UTF-8 text and \u escapes both become the same UTF-8 bytes; ASCII stays as sent.
+    const utf8Body = Buffer.from('{"name":"\u00e9","esc":"\\u00e9","plain":"ok","\u00e9t\u00e9":1}', 'utf8').toString('latin1');
+    expect(ids(post('application/json', utf8Body, 'SecRule ARGS:json.name "@streq \xc3\xa9" "id:1"\nSecRule ARGS:json.esc "@streq \xc3\xa9" "id:2"\nSecRule ARGS:json.plain "@streq ok" "id:3"\nSecRule ARGS_NAMES "@streq json.\xc3\xa9t\xc3\xa9" "id:4"')).filter((id) => id < 100)).toEqual([1, 2, 3, 4]);
     const broken = post('application/json', '{"a":', `SecRule REQBODY_ERROR "@eq 1" "id:1,msg:'%{REQBODY_ERROR_MSG}'"`);
     expect(broken.matched.find((m) => m.id === 1)?.msg).toMatch(/^JSON parsing error/);
   });
