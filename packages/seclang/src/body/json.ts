@@ -3,16 +3,8 @@
  * `json.list.0` for array items, scalars as text (`true`, `null`, numbers as written by
  * JSON.stringify). Depth and argument count are bounded; a parse error is REQBODY_ERROR.
  */
+import { utf8Bytes, utf8Text } from '../transform/bytes.js';
 import { emptyBody, type BodyProcessor, type BodyVariables } from './body.js';
-
-/** Whether every code unit is ASCII, so UTF-8 bytes and characters are the same string. */
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-/** The string's UTF-8 bytes as a byte string (ASCII text, the common case, is its own encoding: no Buffer). */
-const utf8Bytes = (s: string): string => (isAscii(s) ? s : Buffer.from(s, 'utf8').toString('latin1'));
 
 function flatten(value: unknown, name: string, depth: number, out: BodyVariables, maxDepth: number, maxArgs: number): void {
   if (out.error) return;
@@ -37,7 +29,7 @@ export const jsonBody: BodyProcessor = (body, _contentType, limits) => {
   try {
     // The body arrives as bytes; decode UTF-8 so escapes and multi-byte text agree, then
     // re-encode values to bytes for byte-wise matching.
-    parsed = JSON.parse(isAscii(body) ? body : Buffer.from(body, 'latin1').toString('utf8'));
+    parsed = JSON.parse(utf8Text(body));
   } catch (err) {
     out.error = `JSON parsing error: ${err instanceof Error ? err.message : String(err)}`;
     return out;

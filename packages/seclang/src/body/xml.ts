@@ -3,6 +3,7 @@
  * predefined and numeric references) that collects text nodes (`XML:/*`) and attribute values
  * (`XML://@*`) and reports malformed documents as REQBODY_ERROR.
  */
+import { utf8Bytes } from '../transform/bytes.js';
 import { emptyBody, type BodyProcessor } from './body.js';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -11,7 +12,7 @@ function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,4});/g, (whole, ref: string) => {
     if (ref.startsWith('#')) {
       const code = ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
-      return code <= 0x10ffff ? Buffer.from(String.fromCodePoint(code), 'utf8').toString('latin1') : whole;
+      return code <= 0x10ffff ? utf8Bytes(String.fromCodePoint(code)) : whole;
     }
     return ENTITIES[ref] ?? whole;
   });

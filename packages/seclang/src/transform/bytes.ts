@@ -6,6 +6,12 @@
 export const fromBytes = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 export const toBytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 
+const isNonAscii = (c: number): boolean => c > 0x7f;
+/** Text (any code points) as the byte string of its UTF-8 encoding; ASCII text is its own encoding, so no Buffer is made for it. */
+export const utf8Bytes = (text: string): string => (noneOf(text, isNonAscii) ? text : Buffer.from(text, 'utf8').toString('latin1'));
+/** A byte string read as UTF-8 text (the inverse of `utf8Bytes`; ASCII is returned as is). */
+export const utf8Text = (bytes: string): string => (noneOf(bytes, isNonAscii) ? bytes : Buffer.from(bytes, 'latin1').toString('utf8'));
+
 export const isHexCode = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 export const isDigitCode = (c: number): boolean => c >= 0x30 && c <= 0x39;
 // Character tests compare codes: a regex literal inside a function is a new RegExp object on every call.

@@ -36,7 +36,7 @@ const REMEMBERED_LENGTH = 256;
 
 /**
  * `compute` with its answers for short values kept in a RepeatMemo of `capacity` answers: a value
- * that repeats across requests is computed once (verdicts of `@rx`, `@detectSQLi`, `@detectXSS`).
+ * that repeats across requests is computed once (verdicts of `@rx`, `@detectSQLi`, `@detectXSS`, `@ipMatch`).
  */
 export function rememberingShort<V>(compute: (value: string) => V, capacity: number): (value: string) => V {
   const memo = new RepeatMemo<V>(capacity);
