@@ -12,6 +12,7 @@ import { compileOperator } from '../operator/registry.js';
 import { result } from '../operator/operator.js';
 import { TRANSFORMATIONS, type Transformation } from '../transform/registry.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
+import { re2Input } from '../util/re2-input.js';
 import { RepeatMemo } from '../util/repeat-memo.js';
 import { attachRxPrefilters } from './rx-prefilter.js';
 import { compilePerMatchAction } from './actions.js';
@@ -131,7 +132,7 @@ function keyMatcher(source: string): KeyMatcher {
   if (known) return known;
   const re = new RE2(source, 'iu');
   const memo = new RepeatMemo<boolean>(4096);
-  return keyMatchers.set(source, { test: (key) => memo.get(key) ?? memo.set(key, re.test(key)) });
+  return keyMatchers.set(source, { test: (key) => memo.get(key) ?? memo.set(key, re.test(re2Input(key))) });
 }
 
 export function compileTarget(selector: VariableSelector): CompiledTarget {

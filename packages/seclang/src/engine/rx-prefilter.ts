@@ -5,6 +5,7 @@
  * decided without running its own regex; the others run it as before (for captures).
  */
 import RE2 from 're2';
+import { re2Input } from '../util/re2-input.js';
 import { RepeatMemo } from '../util/repeat-memo.js';
 import type { CompiledRule } from './compiled.js';
 
@@ -58,7 +59,8 @@ export class RxSetGroup {
   /** Most values match no pattern: they all share one empty set (memo entries stay small). */
   private scan(value: string): ReadonlySet<number> {
     let hits: Set<number> | undefined;
-    for (const { set, offset } of this.sets) for (const i of set.match(value)) (hits ??= new Set()).add(offset + i);
+    const input = re2Input(value);
+    for (const { set, offset } of this.sets) for (const i of set.match(input)) (hits ??= new Set()).add(offset + i);
     return hits ?? NO_HITS;
   }
 }

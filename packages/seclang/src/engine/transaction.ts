@@ -379,7 +379,7 @@ export class Transaction {
     return matched;
   }
 
-  private onMatch(rule: CompiledRule, target: TargetValue, value: string, captures: string[] | undefined): void {
+  private onMatch(rule: CompiledRule, target: TargetValue, value: string, captures: readonly string[] | undefined): void {
     if (rule.capture && captures) {
       const tx = this.collection('TX');
       for (let i = 0; i < CAPTURE_KEYS.length && i < captures.length; i++) tx.set(CAPTURE_KEYS[i] as string, captures[i] as string);

@@ -11,7 +11,7 @@ export interface OperatorEnv {
 export interface OperatorResult {
   matched: boolean;
   /** `capture`: TX.0 is the whole match, TX.1… the groups. */
-  captures?: string[];
+  captures?: readonly string[];
 }
 
 export type CompiledOperator = (value: string, env: OperatorEnv) => OperatorResult;
@@ -32,4 +32,4 @@ export const hasMacro = (text: string): boolean => text.includes('%{');
 const MATCHED: OperatorResult = Object.freeze({ matched: true });
 const NOT_MATCHED: OperatorResult = Object.freeze({ matched: false });
 /** Results without captures are shared constants: operators run hundreds of times per request. */
-export const result = (matched: boolean, captures?: string[]): OperatorResult => (captures ? { matched, captures } : matched ? MATCHED : NOT_MATCHED);
+export const result = (matched: boolean, captures?: readonly string[]): OperatorResult => (captures ? { matched, captures } : matched ? MATCHED : NOT_MATCHED);

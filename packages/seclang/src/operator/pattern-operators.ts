@@ -8,6 +8,7 @@ import RE2 from 're2';
 import { toBytes } from '../transform/bytes.js';
 import { AhoCorasick } from '../util/aho-corasick.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
+import { re2Input } from '../util/re2-input.js';
 import { rememberingShort } from '../util/repeat-memo.js';
 import { hasMacro, result, type CompiledOperator, type OperatorFactory } from './operator.js';
 
@@ -31,7 +32,7 @@ const exec = (re: RE2, value: string): ReturnType<CompiledOperator> => {
  * attacker-chosen values only lower the hit rate.
  */
 function rememberingTest(re: RE2): CompiledOperator {
-  const test = rememberingShort((value) => re.test(value), 1024);
+  const test = rememberingShort((value) => re.test(re2Input(value)), 1024);
   return (value) => result(test(value));
 }
 
@@ -40,8 +41,11 @@ const rx: OperatorFactory = (argument, ctx) => {
   const re = compileRx(argument);
   const test = rememberingTest(re);
   if (ctx.wantCaptures === false) return test;
-  // Most values do not match: a remembered test first, the capturing exec only on a match.
-  return (value, env) => (test(value, env).matched ? exec(re, value) : result(false));
+  // Most values do not match: a remembered test first, the capturing exec only on a match (its
+  // outcome for a short value that repeats — a header that always matches — remembered too;
+  // outcomes are never modified by their users).
+  const capture = rememberingShort((value) => exec(re, value), 1024);
+  return (value, env) => (test(value, env).matched ? capture(value) : result(false));
 };
 
 function phraseMatcher(phrases: string[]): CompiledOperator {
