@@ -67,9 +67,13 @@ describe('go-ftw tests', () => {
     writeFileSync(join(dir, 'good.yaml'), SAMPLE);
     writeFileSync(join(dir, 'bad.yaml'), 'rule_id: [unclosed\n');
     writeFileSync(join(dir, 'other.yaml'), 'hello: world\n');
+    writeFileSync(join(dir, 'engine-overrides.yaml'), 'version: "v0.0.0"\nmeta:\n  engine: "coraza"\ntest_overrides:\n  - rule_id: 920100\n    test_ids: [4]\n    output:\n      status: 404\n');
     const loaded = loadFtwTests(dir);
     expect(loaded.tests).toHaveLength(2);
-    expect(loaded.problems.map((p) => p.file.split('/').pop())).toEqual(['bad.yaml', 'other.yaml']);
+    expect(loaded.problems.map((p) => p.file.split('/').pop())).toEqual(['bad.yaml', 'engine-overrides.yaml', 'other.yaml']);
+    // An overrides file beside the tests (as CRS ships them) is named for what it is.
+    expect(loaded.problems[1]?.message).toBe('a go-ftw overrides file, not tests (give it with --overrides)');
+    expect(loaded.problems[2]?.message).toBe('not a go-ftw test file (needs rule_id and tests)');
   });
 });
 

@@ -108,6 +108,8 @@ function readInput(i: unknown): FtwInput {
 export function parseFtwFile(source: string, file: string): FtwTest[] {
   const doc: unknown = parse(source, { maxAliasCount: 100 });
   if (doc === null || doc === undefined) return []; // only comments (CRS keeps placeholders like that)
+  // CRS keeps its per-engine override files beside the tests: say what they are and how to use one.
+  if (isObject(doc) && Array.isArray(doc.test_overrides)) throw new Error('a go-ftw overrides file, not tests (give it with --overrides)');
   if (!isObject(doc) || !Number.isInteger(doc.rule_id) || !Array.isArray(doc.tests)) throw new Error('not a go-ftw test file (needs rule_id and tests)');
   const ruleId = doc.rule_id as number;
   return doc.tests.map((t, n) => {
