@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { BulwarkError } from '@bulwark/core';
-import { SecLangError, Waf, bundledConfig, createWafProxy, echoBackend, loadFtwTests, parseFtwOverrides, ruleSetLayout, runFtwTests, runFtwTestsAgainstUrl, type AuditRecord, type FtwOverride, type FtwRunSummary, type RuleSource } from '@bulwark/seclang';
+import { SecLangError, Waf, bundledConfig, createMetricsServer, createWafProxy, echoBackend, loadFtwTests, parseFtwOverrides, ruleSetLayout, runFtwTests, runFtwTestsAgainstUrl, type AuditRecord, type FtwOverride, type FtwRunSummary, type RuleSource } from '@bulwark/seclang';
 import { EXIT_INPUT_ERROR, EXIT_INTERNAL, EXIT_OK } from '../exit-codes.js';
 
 /** Worker deaths within RESTART_WINDOW_MS that count as a crash loop. */
@@ -275,13 +275,7 @@ async function servePrimary(flags: ServeFlags, workers: number, ruleSummary: str
     for (let i = 0; i < workers; i++) fork();
   });
   await allReady;
-  const metricsServer = metricsAt
-    ? createServer((req, res) => {
-        const body = req.url === '/metrics' ? mergeMetrics(latest.values()) : 'not found\n';
-        res.writeHead(req.url === '/metrics' ? 200 : 404, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(body);
-      })
-    : undefined;
+  const metricsServer = metricsAt ? createMetricsServer({ render: () => mergeMetrics(latest.values()) }) : undefined;
   if (metricsServer && metricsAt) await new Promise<void>((resolve, reject) => metricsServer.once('error', reject).listen(metricsAt.port, metricsAt.host, resolve));
   process.stderr.write(`bulwark waf: ${ruleSummary}, ${workers} worker${workers === 1 ? '' : 's'}, listening on http://${flags.listen} -> ${flags.upstream ?? ''}${metricsAt ? `, metrics on http://${flags.metricsListen ?? ''}/metrics` : ''}\n`);
   const failure = await Promise.race([untilSignal().then(() => undefined), crashed]);

@@ -13,7 +13,7 @@ import { result } from '../operator/operator.js';
 import { TRANSFORMATIONS, type Transformation } from '../transform/registry.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
 import { re2Input } from '../util/re2-input.js';
-import { RepeatMemo } from '../util/repeat-memo.js';
+import { rememberingShort } from '../util/repeat-memo.js';
 import { attachRxPrefilters } from './rx-prefilter.js';
 import { compilePerMatchAction } from './actions.js';
 import { SlotTables, type CompiledRule, type CompiledRuleSet, type CompiledTarget, type Disruptive, type EngineSettings, type KeyMatcher, type PhaseItem } from './compiled.js';
@@ -131,8 +131,7 @@ function keyMatcher(source: string): KeyMatcher {
   const known = keyMatchers.get(source);
   if (known) return known;
   const re = new RE2(source, 'iu');
-  const memo = new RepeatMemo<boolean>(4096);
-  return keyMatchers.set(source, { test: (key) => memo.get(key) ?? memo.set(key, re.test(re2Input(key))) });
+  return keyMatchers.set(source, { test: rememberingShort((key) => re.test(re2Input(key)), 4096) });
 }
 
 export function compileTarget(selector: VariableSelector): CompiledTarget {

@@ -162,8 +162,8 @@ export function createWafProxy(waf: Waf, options: ProxyOptions): WafProxy {
   };
 }
 
-/** A listener that serves only `GET /metrics`. */
-export function createMetricsServer(metrics: WafMetrics): Server {
+/** A listener that serves only `GET /metrics`: a proxy's own metrics, or any text in that format (the CLI's primary merges its workers'). */
+export function createMetricsServer(metrics: Pick<WafMetrics, 'render'>): Server {
   return createServer((req, res) => {
     if (req.url === '/metrics') {
       const body = metrics.render();
