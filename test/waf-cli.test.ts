@@ -220,6 +220,42 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
     }
   }, 60_000);
 
+  it('--metrics-listen: the primary serves the counters of all workers as one Prometheus text', async () => {
+    const upstream = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstreamPort = (upstream.address() as AddressInfo).port;
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, [CLI, 'waf', '--listen', `127.0.0.1:${port}`, '--upstream', `http://127.0.0.1:${upstreamPort}`, '--rules', CRS, '--workers', '2', '--metrics-listen', `127.0.0.1:${metricsPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const get = (at: number, path: string): Promise<{ status: number; body: string }> =>
+      new Promise((ok, fail) => {
+        // A new connection per request, so both workers take some.
+        request({ host: '127.0.0.1', port: at, path, agent: false, headers: { host: 'shop.example', 'user-agent': 'Mozilla/5.0', accept: 'text/html' } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+        })
+          .on('error', fail)
+          .end();
+      });
+    try {
+      await ready(child);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await get(port, `/products?id=${i}`)).status);
+      statuses.push((await get(port, "/products?id=1'%20or%20'1'='1")).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 403]);
+      await new Promise((r) => setTimeout(r, 1500)); // past the workers' one-second report
+      const metrics = await get(metricsPort, '/metrics');
+      expect(metrics.status).toBe(200);
+      const count = (outcome: string): number => Number(new RegExp(`^bulwark_waf_requests_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(metrics.body)?.[1] ?? NaN);
+      expect(count('passed') + count('detected')).toBe(6);
+      expect(count('blocked')).toBe(1);
+      expect((await get(metricsPort, '/other')).status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+      upstream.close();
+    }
+  }, 60_000);
+
   it('--workers: SIGTERM after proxied traffic stops primary and workers quietly; a killed primary leaves no orphans; a killed worker is replaced', async () => {
     const upstream = createServer((_req, res) => res.end('ok'));
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
